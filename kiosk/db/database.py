@@ -1,0 +1,118 @@
+"""Opening the database from a URL, and the one write lock every appending service uses.
+
+peewee keeps one connection per thread, so Textual thread workers each get their own;
+`release()` closes the calling thread's connection when a worker is done with it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import peewee
+from playhouse import db_url
+
+from kiosk.errors import KioskError
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL: a confirmed write survives power loss
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+}
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an sqlite:/// URL, or None for other databases."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite":
+        return None
+    return Path(parts.path[1:] if parts.path.startswith("//") else parts.path)
+
+
+def connect(url: str, create: bool = True) -> peewee.Database:
+    """Open (and check) a database; raise KioskError with a plain message when it cannot."""
+    scheme = urlsplit(url).scheme
+    if scheme not in ("sqlite", "postgres", "postgresql"):
+        raise KioskError(f"不支持的数据库地址 {url!r}：请使用 sqlite:///文件路径 或 postgresql://…")
+    if scheme == "sqlite":
+        path = sqlite_path(url)
+        if not path or str(path) in ("", "/"):
+            raise KioskError(f"数据库地址 {url!r} 缺少文件路径")
+        if not path.exists():
+            if not create:
+                raise KioskError(f"找不到数据库文件 {path}")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch(mode=0o600)
+            except OSError as exc:
+                raise KioskError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
+        db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
+    else:
+        try:
+            db = db_url.connect(url, connect_timeout=5)
+        except Exception as exc:  # malformed URLs surface as assorted errors
+            raise KioskError(f"数据库地址 {url!r} 无效：{exc}") from None
+    try:
+        db.connect(reuse_if_open=True)
+        if scheme == "sqlite":
+            db.execute_sql("SELECT count(*) FROM sqlite_master")
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        if not db.is_closed():
+            db.close()
+        raise KioskError(f"无法打开数据库 {safe_url(url)}：{first_line(exc)}") from None
+    return db
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def is_postgres(db: peewee.Database | None = None) -> bool:
+    target = db if db is not None else database.obj
+    return isinstance(target, peewee.PostgresqlDatabase)
+
+
+@contextmanager
+def write_lock():
+    """A transaction that holds the database's single writer lock.
+
+    Used where rows are appended in sequence (the audit chain, attendance): on SQLite a
+    BEGIN IMMEDIATE, on PostgreSQL a transaction-scoped advisory lock.
+    """
+    if is_postgres():
+        with database.atomic() as txn:
+            database.execute_sql("SELECT pg_advisory_xact_lock(741852)")
+            yield txn
+    else:
+        with database.atomic("IMMEDIATE") as txn:
+            yield txn
+
+
+def release() -> None:
+    """Close this thread's connection (end of a worker thread)."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def restrict_permissions(path: Path) -> None:
+    """Make a file readable only by its owner (a no-op where the OS has no such modes)."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass

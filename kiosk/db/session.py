@@ -1,0 +1,30 @@
+"""Opening the hall's database for the program: connect, check the schema, bind the models."""
+
+from __future__ import annotations
+
+import peewee
+
+from kiosk.db import migrations
+from kiosk.db.database import connect, database, is_postgres, sqlite_path, restrict_permissions
+from kiosk.errors import KioskError
+
+
+def open_database(url: str, create: bool = False) -> peewee.Database:
+    """Connect and bind `url`. With create=False an empty database is refused, since
+    only `kiosk init` and `kiosk demo` should make a new hall."""
+    db = connect(url, create=create)
+    try:
+        version = migrations.schema_version(db)
+        if version == 0 and not create:
+            raise KioskError("数据库还没有初始化：请先运行 kiosk init（正式使用）或 kiosk demo（演示）")
+        migrations.migrate(db)
+    except KioskError:
+        db.close()
+        raise
+    except peewee.DatabaseError as exc:
+        db.close()
+        raise KioskError(f"数据库无法使用：{str(exc).strip().splitlines()[0]}") from None
+    if not is_postgres(db):
+        restrict_permissions(sqlite_path(url))
+    database.initialize(db)
+    return db

@@ -1,0 +1,118 @@
+"""Staff accounts (admins): add, disable or enable, reset a PIN, issue a staff card.
+The services check the admin role again; this screen only saves a wasted tap."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from kiosk.db.database import release
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff.card import StaffCardScreen
+from kiosk.services import staff
+
+
+class StaffAccountsScreen(KioskScreen):
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("工作人员账号"), classes="screen-title")
+        yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        with Horizontal(classes="form-row"):
+            yield Button(_("停用 / 启用"), id="toggle", classes="secondary")
+            yield Input(id="new-pin", password=True, max_length=8, restrict=r"[0-9]*",
+                        placeholder=_("新密码"))
+            yield Button(_("重置密码"), id="reset", classes="secondary")
+            yield Button(_("发工作证"), id="card", classes="secondary")
+        yield Static(_("添加工作人员"), classes="section-title")
+        with Horizontal(classes="form-row"):
+            yield Input(id="add-number", max_length=12, placeholder=_("工号"))
+            yield Input(id="add-name", max_length=20, placeholder=_("姓名"))
+            yield Select([(_("工作人员"), "staff"), (_("管理员"), "admin")], value="staff",
+                         allow_blank=False, id="add-role")
+            yield Input(id="add-pin", password=True, max_length=8, restrict=r"[0-9]*",
+                        placeholder=_("初始密码"))
+            yield Button(_("添加"), id="add")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("工号"), _("姓名"), _("角色"), _("状态"), _("工作证"))
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        try:
+            rows = [
+                (u.number, u.name, _("管理员") if u.role == "admin" else _("工作人员"),
+                 _("正常") if u.active else _("已停用"),
+                 _("第 {n} 张").format(n=u.card_serial) if u.card_serial else _("未发"))
+                for u in staff.list_staff()
+            ]
+        finally:
+            release()
+        self.app.call_from_thread(self._fill, rows)
+
+    def _fill(self, rows: list) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*row, key=row[0])
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id not in ("toggle", "reset", "card", "add"):
+            return
+        event.stop()
+        session = self.app.staff_session
+        value = lambda wid: self.query_one(f"#{wid}", Input).value  # noqa: E731
+        number = self._selected()
+        if event.button.id == "add":
+            role = self.query_one("#add-role", Select).value
+            self._run(staff.add_staff, session, value("add-number"), value("add-name"), role,
+                      value("add-pin"), done=_("已添加"))
+        elif number is None:
+            self.show_message(_("请先在表格里选中一位工作人员"), "error")
+        elif event.button.id == "toggle":
+            active = self.query_one(DataTable).get_row(number)[3] != _("正常")
+            self._run(staff.set_active, session, number, active,
+                      done=_("已启用") if active else _("已停用"))
+        elif event.button.id == "reset":
+            self._run(staff.reset_pin, session, number, value("new-pin"), done=_("密码已重置"))
+        else:
+            self._issue_card(session, number)
+
+    @work(thread=True, group="change")
+    def _run(self, change, *args, done: str) -> None:
+        try:
+            change(*args)
+        except KioskError as exc:
+            self.app.call_from_thread(self.show_message, str(exc), "error")
+            return
+        finally:
+            release()
+        self.app.call_from_thread(self._changed, done)
+
+    def _changed(self, done: str) -> None:
+        for field in self.query(Input):
+            field.value = ""
+        self.show_message(done, "ok")
+        self.reload()
+
+    @work(thread=True, group="change")
+    def _issue_card(self, session, number: str) -> None:
+        try:
+            payload = staff.issue_card(session, number, self.app.config.keys_dir)
+        except KioskError as exc:
+            self.app.call_from_thread(self.show_message, str(exc), "error")
+            return
+        finally:
+            release()
+        self.app.call_from_thread(self.reload)
+        self.app.call_from_thread(self.app.push_screen, StaffCardScreen(number, payload))

@@ -1,0 +1,98 @@
+"""The staff home: residents waiting for help, and the areas staff manage."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from kiosk.db.database import release
+from kiosk.i18n import _
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.coming_soon import ComingSoonScreen
+from kiosk.screens.home import AREA_TITLES
+from kiosk.screens.staff.accounts import StaffAccountsScreen
+from kiosk.screens.staff.audit_log import AuditLogScreen
+from kiosk.services import help
+
+# (id, title, admin only); areas without a screen yet open a "coming soon" panel.
+AREAS = (
+    ("members", "党员管理", False),
+    ("events", "会议与签到", False),
+    ("notices", "通知发布", False),
+    ("requests", "诉求处理", False),
+    ("reports", "统计报表", False),
+    ("printer", "打印机", False),
+    ("accounts", "工作人员账号", True),
+    ("audit", "操作日志", False),
+)
+SCREENS = {"accounts": StaffAccountsScreen, "audit": AuditLogScreen}
+
+
+class StaffHomeScreen(KioskScreen):
+    def compose_body(self) -> ComposeResult:
+        session = self.app.staff_session
+        role = _("管理员") if session.is_admin else _("工作人员")
+        with Horizontal(classes="staff-top"):
+            yield Static(_("工作人员：{name}（{role}）").format(name=session.name, role=role),
+                         classes="screen-title")
+            yield Button(_("退出登录"), id="logout", classes="secondary")
+        yield Vertical(id="help-calls")
+        with Grid(id="areas"):
+            for area, title, admin_only in AREAS:
+                if admin_only and not session.is_admin:
+                    continue
+                yield Button(_(title), id=f"area-{area}", classes="area")
+
+    def on_mount(self) -> None:
+        self.refresh_calls()
+        self.set_interval(3, self.refresh_calls)
+
+    @work(thread=True, exclusive=True, group="calls")
+    def refresh_calls(self) -> None:
+        try:
+            calls = [(str(c.id), c.time, c.place) for c in help.pending_calls()]
+        finally:
+            release()
+        self.app.call_from_thread(self._show_calls, calls)
+
+    async def _show_calls(self, calls: list) -> None:
+        box = self.query_one("#help-calls", Vertical)
+        await box.remove_children()
+        if not calls:
+            await box.mount(Static(_("✓ 目前没有群众呼叫"), classes="calm"))
+            return
+        rows = [Static(_("☎ 有 {n} 位群众在呼叫工作人员").format(n=len(calls)), classes="alert")]
+        for call_id, at, place in calls:
+            rows.append(Horizontal(
+                Static(_("{time} 在「{place}」页面呼叫").format(time=f"{at:%H:%M}", place=_(AREA_TITLES.get(place, place)))),
+                Button(_("我去处理"), id=f"ack-{call_id}", classes="ack"),
+                classes="call-row",
+            ))
+        await box.mount_all(rows)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id == "logout":
+            event.stop()
+            self.app.go_home("logout")
+        elif button_id.startswith("ack-"):
+            event.stop()
+            self._acknowledge(button_id.removeprefix("ack-"))
+        elif button_id.startswith("area-"):
+            event.stop()
+            area = button_id.removeprefix("area-")
+            if area in SCREENS:
+                self.app.push_screen(SCREENS[area]())
+            else:
+                title = next(t for a, t, _admin in AREAS if a == area)
+                self.app.push_screen(ComingSoonScreen(title, title))
+
+    @work(thread=True, group="calls")
+    def _acknowledge(self, call_id: str) -> None:
+        try:
+            help.acknowledge(self.app.staff_session, call_id)
+        finally:
+            release()
+        self.app.call_from_thread(self.refresh_calls)

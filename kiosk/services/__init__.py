@@ -1,0 +1,1 @@
+"""Domain services: plain Python over the database. Nothing here imports textual."""

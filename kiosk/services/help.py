@@ -1,0 +1,36 @@
+"""呼叫工作人员: a press is recorded, shown to staff, and acknowledged by whoever comes."""
+
+from __future__ import annotations
+
+from kiosk.db.database import database
+from kiosk.db.models import HelpCall, StaffUser, now
+from kiosk.errors import KioskError
+from kiosk.services import audit
+from kiosk.services.hall import local_hall
+from kiosk.services.staff import StaffSession
+
+
+def raise_call(place: str) -> HelpCall:
+    with database.atomic():
+        call = HelpCall.create(hall=local_hall(), place=place[:50])
+        audit.record("help.call", actor="resident", subject=str(call.id), place=place)
+    return call
+
+
+def pending_calls() -> list[HelpCall]:
+    return list(HelpCall.select().where(HelpCall.acknowledged.is_null()).order_by(HelpCall.time))
+
+
+def acknowledge(session: StaffSession, call_id) -> HelpCall:
+    with database.atomic():
+        call = HelpCall.get_or_none(HelpCall.id == call_id)
+        if call is None:
+            raise KioskError("找不到这次呼叫")
+        if call.acknowledged is None:
+            call.acknowledged = now()
+            call.acknowledged_by = StaffUser.get(StaffUser.number == session.number)
+            call.save()
+            waited = int((call.acknowledged - call.time).total_seconds())
+            audit.record("help.acknowledge", actor=session.actor, subject=str(call.id),
+                         waited_seconds=waited)
+    return call

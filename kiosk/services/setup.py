@@ -1,0 +1,17 @@
+"""Making a new hall: its record and its card-signing key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.db.database import database
+from kiosk.db.models import Hall
+from kiosk.services import audit, cards, hall
+
+
+def initialise_hall(name: str, keys_dir: Path) -> Hall:
+    with database.atomic():
+        new_hall = hall.create_local_hall(name)
+        key = cards.create_hall_key(keys_dir, new_hall.name)
+        audit.record("hall.init", subject=new_hall.name, key_id=key.key_id)
+    return new_hall

@@ -1,0 +1,66 @@
+"""Shared fixtures. Database tests run twice: on an SQLite file and on a PostgreSQL
+database of their own (created per test session on the local server, dropped after)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import peewee
+import pytest
+
+from kiosk.config import Config
+from kiosk.db import models
+from kiosk.db.database import database
+from kiosk.db.session import open_database
+from kiosk.services import setup
+
+PG_SERVER = os.environ.get("KIOSK_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh PostgreSQL database for this test run."""
+    name = f"kiosk_test_{uuid.uuid4().hex[:12]}"
+    admin = peewee.PostgresqlDatabase("test", dsn=f"{PG_SERVER}/test")
+    admin.connect()
+    admin.execute_sql(f'CREATE DATABASE "{name}"')
+    admin.close()
+    yield f"{PG_SERVER}/{name}"
+    admin.connect()
+    admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _empty_postgres(url: str) -> None:
+    db = peewee.PostgresqlDatabase(None)
+    db.init(url.rsplit("/", 1)[1], dsn=url)
+    tables = db.get_tables()
+    if tables:
+        db.execute_sql("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+    db.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """An empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kiosk.db'}"
+    url = request.getfixturevalue("pg_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def config(tmp_path, db_url) -> Config:
+    return Config(data_dir=tmp_path / "data", db=db_url)
+
+
+@pytest.fixture
+def db(config):
+    """An initialised hall (schema, hall record, signing key) bound for the services."""
+    handle = open_database(config.db_url, create=True)
+    setup.initialise_hall("测试村党群服务中心", config.keys_dir)
+    yield handle
+    database.close()
