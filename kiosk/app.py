@@ -8,6 +8,7 @@ import logging
 import time
 from importlib import resources
 
+from textual import _time as textual_time  # the clock Textual stamps events with
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -70,7 +71,7 @@ class KioskApp(App):
         ):
             char = scan.ENTER if event.key == "enter" else event.character
             if char and (char == scan.ENTER or char.isprintable()):
-                await self._carry_out(self.scan_buffer.feed(char, event, time.monotonic()))
+                await self._carry_out(self.scan_buffer.feed(char, event, event.time))
                 self._arm_scan_timer()
                 return
             if self.scan_buffer.holding:  # keep order: held keys go before this one
@@ -95,12 +96,12 @@ class KioskApp(App):
         deadline = self.scan_buffer.deadline
         if deadline is not None:
             self._scan_timer = self.set_timer(
-                max(0.0, deadline - time.monotonic()) + 0.001, self._scan_timeout
+                max(0.0, deadline - textual_time.get_time()) + 0.001, self._scan_timeout
             )
 
     async def _scan_timeout(self) -> None:
         self._scan_timer = None
-        await self._carry_out(self.scan_buffer.expire(time.monotonic()))
+        await self._carry_out(self.scan_buffer.expire(textual_time.get_time()))
         self._arm_scan_timer()
 
     def route_scan(self, text: str) -> None:
@@ -128,10 +129,10 @@ class KioskApp(App):
             release()
         self.call_from_thread(self._ask_pin_for, number)
 
-    def _ask_pin_for(self, number: str) -> None:
+    async def _ask_pin_for(self, number: str) -> None:
         if self.staff_session is not None:
             return
-        self.switch_mode("staff")
+        await self.switch_mode("staff")
         if isinstance(self.screen, StaffLoginScreen):
             self.screen.prefill(number)
 
@@ -142,10 +143,8 @@ class KioskApp(App):
     # --- going back, going home, idle ----------------------------------------------------
 
     def action_back(self) -> None:
-        if len(self.screen_stack) > 1:
-            self.pop_screen()
-        elif self.current_mode != "home":
-            self.go_home("back")
+        if isinstance(self.screen, KioskScreen):
+            self.screen.action_back()
 
     @work(exclusive=True, group="go-home")
     async def go_home(self, reason: str) -> None:

@@ -3,6 +3,7 @@ database of their own (created per test session on the local server, dropped aft
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from pathlib import Path
@@ -64,3 +65,31 @@ def db(config):
     setup.initialise_hall("测试村党群服务中心", config.keys_dir)
     yield handle
     database.close()
+
+
+FIXED_TIME = dt.datetime(2026, 11, 27, 9, 30)
+ADMIN = ("8001", "王建国", "admin", "246810")
+CLERK = ("8002", "李秀英", "staff", "135790")
+
+
+@pytest.fixture
+def staff_accounts(db):
+    """An admin and a clerk: (number, name, role, pin) as in ADMIN and CLERK."""
+    from kiosk.services import staff
+
+    for number, name, role, pin in (ADMIN, CLERK):
+        staff.add_staff(None, number, name, role, pin)
+    return ADMIN, CLERK
+
+
+@pytest.fixture
+def make_app(config, db):
+    """Build the kiosk app on the test database, with the header clock frozen."""
+    from kiosk.app import KioskApp
+
+    def build(**settings):
+        for name, value in settings.items():
+            setattr(config, name, value)
+        return KioskApp(config, wall_clock=lambda: FIXED_TIME)
+
+    return build

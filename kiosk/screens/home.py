@@ -26,7 +26,7 @@ AREA_TITLES = {"home": "首页", "staff": "工作人员"} | {tile: title for _k,
 
 class HomeScreen(KioskScreen):
     SHOW_BACK = False
-    AUTO_FOCUS = None  # a touch screen has nothing to focus; number keys work anyway
+    AUTO_FOCUS = ""  # nothing to focus on a touch screen; the number keys work anyway
     BINDINGS = [Binding(key, f"open('{tile}')", show=False) for key, tile, _t, _h in TILES]
 
     def compose_body(self) -> ComposeResult:

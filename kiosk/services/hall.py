@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from kiosk.db.models import Hall
 from kiosk.errors import KioskError
 

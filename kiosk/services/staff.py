@@ -10,8 +10,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.db.database import database
-from kiosk.db.models import ROLES, StaffUser, now
+from kiosk.db.database import database, write_lock
+from kiosk.db.models import ROLES, HallKey, StaffUser, now
 from kiosk.errors import KioskError
 from kiosk.services import audit, cards
 from kiosk.services.cards import CardRejected
@@ -72,33 +72,44 @@ class NotAllowed(KioskError):
 
 
 def login(number: str, pin: str, at: dt.datetime | None = None) -> StaffSession:
+    """Check a PIN. Refusals are committed (attempt count, lock, audit) before raising."""
     at = at or now()
     number = number.strip().upper()
-    with database.atomic():
+    # write_lock, not a plain transaction: attempts on one account from several threads
+    # must count one after the other (and a read-then-write SQLite transaction could not
+    # take the write lock while another attempt holds it: "database is locked").
+    with write_lock():
         user = StaffUser.get_or_none(StaffUser.number == number)
-        if user is None or not user.active:
-            audit.record("staff.login_refused", subject=number, reason="unknown_or_disabled")
-            raise LoginFailed("工号或密码不正确")
-        if user.locked_until and user.locked_until > at:
-            audit.record("staff.login_refused", subject=number, reason="locked")
-            raise LoginFailed(_locked_message(user.locked_until, at), user.locked_until)
-        if not pin_matches(pin, user.pin_hash):
-            user.failed_attempts += 1
-            if user.failed_attempts >= MAX_FAILED:
-                user.failed_attempts = 0
-                user.locked_until = at + LOCKOUT
-                user.save()
-                audit.record("staff.locked", subject=number, until=user.locked_until)
-                raise LoginFailed(_locked_message(user.locked_until, at), user.locked_until)
+        refusal = _refusal(user, number, pin, at)
+        if refusal is None:
+            user.failed_attempts = 0
+            user.locked_until = None
             user.save()
-            audit.record("staff.login_refused", subject=number, reason="wrong_pin")
-            left = MAX_FAILED - user.failed_attempts
-            raise LoginFailed(f"工号或密码不正确，还可以再试 {left} 次")
-        user.failed_attempts = 0
-        user.locked_until = None
-        user.save()
-        audit.record("staff.login", actor=f"staff:{number}", subject=number)
+            audit.record("staff.login", actor=f"staff:{number}", subject=number)
+    if refusal is not None:
+        raise refusal
     return StaffSession(user.number, user.name, user.role)
+
+
+def _refusal(user: StaffUser | None, number: str, pin: str, at: dt.datetime) -> LoginFailed | None:
+    if user is None or not user.active:
+        audit.record("staff.login_refused", subject=number, reason="unknown_or_disabled")
+        return LoginFailed("工号或密码不正确")
+    if user.locked_until and user.locked_until > at:
+        audit.record("staff.login_refused", subject=number, reason="locked")
+        return LoginFailed(_locked_message(user.locked_until, at), user.locked_until)
+    if pin_matches(pin, user.pin_hash):
+        return None
+    user.failed_attempts += 1
+    if user.failed_attempts >= MAX_FAILED:
+        user.failed_attempts = 0
+        user.locked_until = at + LOCKOUT
+        user.save()
+        audit.record("staff.locked", subject=number, until=user.locked_until)
+        return LoginFailed(_locked_message(user.locked_until, at), user.locked_until)
+    user.save()
+    audit.record("staff.login_refused", subject=number, reason="wrong_pin")
+    return LoginFailed(f"工号或密码不正确，还可以再试 {MAX_FAILED - user.failed_attempts} 次")
 
 
 def _locked_message(until: dt.datetime, at: dt.datetime) -> str:
@@ -113,7 +124,11 @@ def staff_for_card(text: str) -> str:
     except CardRejected:
         payload = None
     user = StaffUser.get_or_none(StaffUser.number == payload.number) if payload else None
-    if payload is None or payload.kind != "S" or user is None or not user.active \
+    # Other halls' public keys are imported to read their MEMBER cards; a staff card must be
+    # signed with this hall's own key.
+    own_key = payload is not None and HallKey.select().where(
+        (HallKey.key_id == payload.key_id) & (HallKey.is_local == True)).exists()  # noqa: E712
+    if payload is None or payload.kind != "S" or not own_key or user is None or not user.active \
             or payload.serial != user.card_serial:
         audit.record("staff.card_refused", subject=payload.number if payload else "")
         raise LoginFailed("这张工作证无效或已停用，请输入工号和密码")

@@ -23,6 +23,7 @@ class Keypad(Grid):
         for key in KEYS:
             button = Button(labels.get(key, key), id=f"key-{key}", classes=f"pad-key pad-{key}")
             button.can_focus = False  # tapping a key must not take focus from the field
+            button.active_effect_duration = 0  # a quick second tap on "0" is another "0"
             yield button
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

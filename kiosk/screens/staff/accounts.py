@@ -56,9 +56,12 @@ class StaffAccountsScreen(KioskScreen):
 
     def _fill(self, rows: list) -> None:
         table = self.query_one(DataTable)
+        selected = self._selected()
         table.clear()
         for row in rows:
             table.add_row(*row, key=row[0])
+        if selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)

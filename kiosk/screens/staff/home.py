@@ -45,6 +45,10 @@ class StaffHomeScreen(KioskScreen):
                     continue
                 yield Button(_(title), id=f"area-{area}", classes="area")
 
+    def action_back(self) -> None:
+        """Leaving the staff home ends the session: the kiosk is a public machine."""
+        self.app.go_home("logout")
+
     def on_mount(self) -> None:
         self.refresh_calls()
         self.set_interval(3, self.refresh_calls)

@@ -43,7 +43,7 @@ class StaffLoginScreen(KioskScreen):
     def on_keypad_pressed(self, event: Keypad.Pressed) -> None:
         field = self.focused if isinstance(self.focused, Input) else self.query_one("#number", Input)
         if event.key == "enter":
-            self._submit_from(field)
+            self._submit()
         elif event.key == "delete":
             field.value = field.value[:-1]
         else:
@@ -51,20 +51,18 @@ class StaffLoginScreen(KioskScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._submit_from(event.input)
+        self._submit()
 
-    def _submit_from(self, field: Input) -> None:
+    def _submit(self) -> None:
         number = self.query_one("#number", Input).value.strip()
         pin = self.query_one("#pin", Input).value
-        if field.id == "number" or not pin:
-            if number:
-                self.query_one("#pin", Input).focus()
-            return
         if not number:
             self.query_one("#number", Input).focus()
-            return
-        self.query_one("#login-result", MessageLine).show(_("正在核对……"), "info")
-        self._log_in(number, pin)
+        elif not pin:
+            self.query_one("#pin", Input).focus()
+        else:
+            self.query_one("#login-result", MessageLine).show(_("正在核对……"), "info")
+            self._log_in(number, pin)
 
     @work(thread=True, exclusive=True)
     def _log_in(self, number: str, pin: str) -> None:
@@ -84,5 +82,8 @@ class StaffLoginScreen(KioskScreen):
         pin.focus()
 
     def _accepted(self, session: staff.StaffSession) -> None:
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#login-result", MessageLine).clear()
         self.app.start_staff_session(session)
-        self.app.switch_screen(StaffHomeScreen())
+        self.app.push_screen(StaffHomeScreen())
