@@ -177,13 +177,11 @@ class KioskApp(App):
         if found:
             found.first().seconds = seconds
         else:
-            self.screen.mount(IdleCountdown(seconds))
+            self.screen.query_one("#body").mount(IdleCountdown(seconds))
 
     def _hide_countdown(self) -> None:
-        try:
+        if self._screen_stacks.get(self.current_mode):  # input can arrive before the first screen
             self.screen.query(IdleCountdown).remove()
-        except Exception:  # no screen yet during start-up
-            pass
 
     # --- help and staff ------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from kiosk.db.database import database
 from kiosk.db.models import HelpCall, StaffUser, now
 from kiosk.errors import KioskError
@@ -17,8 +20,17 @@ def raise_call(place: str) -> HelpCall:
     return call
 
 
-def pending_calls() -> list[HelpCall]:
-    return list(HelpCall.select().where(HelpCall.acknowledged.is_null()).order_by(HelpCall.time))
+@dataclass(frozen=True)
+class PendingCall:
+    id: str
+    place: str  # the area it was raised from
+    waited: dt.timedelta
+
+
+def pending_calls() -> list[PendingCall]:
+    at = now()
+    query = HelpCall.select().where(HelpCall.acknowledged.is_null()).order_by(HelpCall.time)
+    return [PendingCall(str(call.id), call.place, at - call.time) for call in query]
 
 
 def acknowledge(session: StaffSession, call_id) -> HelpCall:

@@ -114,7 +114,7 @@ def _refusal(user: StaffUser | None, number: str, pin: str, at: dt.datetime) -> 
 
 def _locked_message(until: dt.datetime, at: dt.datetime) -> str:
     minutes = max(1, -(-int((until - at).total_seconds()) // 60))
-    return f"密码错误次数太多，该账号已锁定，请 {minutes} 分钟后再试（{until:%H:%M} 解锁）"
+    return f"密码错误次数太多，该账号已锁定，请 {minutes} 分钟后再试"
 
 
 def staff_for_card(text: str) -> str:

@@ -1,7 +1,7 @@
 """The countdown shown before an idle screen goes home, with a big 继续 button.
 
-It sits in the bottom bar's place rather than over the page, so a slow reader still sees
-what they were reading."""
+It sits at the foot of the page, above the bottom bar, rather than over the text, so a
+slow reader still sees what they were reading and 呼叫工作人员 stays in reach."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class IdleCountdown(Horizontal):
             self.query_one("#idle-text", Static).update(self._text())
 
     def _text(self) -> str:
-        return _("⏱ 没有操作，{n} 秒后回到首页。还要用，请按「继续使用」").format(n=self.seconds)
+        return _("⚠ 没有操作，{n} 秒后回到首页。还要用，请按「继续使用」").format(n=self.seconds)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()  # the press itself counts as input, which resets the idle clock

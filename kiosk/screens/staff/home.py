@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
@@ -30,6 +32,11 @@ AREAS = (
 SCREENS = {"accounts": StaffAccountsScreen, "audit": AuditLogScreen}
 
 
+def waited_text(waited: dt.timedelta) -> str:
+    minutes = int(waited.total_seconds() // 60)
+    return _("刚刚") if minutes < 1 else _("已等 {n} 分钟").format(n=minutes)
+
+
 class StaffHomeScreen(KioskScreen):
     def compose_body(self) -> ComposeResult:
         session = self.app.staff_session
@@ -56,7 +63,7 @@ class StaffHomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="calls")
     def refresh_calls(self) -> None:
         try:
-            calls = [(str(c.id), c.time, c.place) for c in help.pending_calls()]
+            calls = help.pending_calls()
         finally:
             release()
         self.app.call_from_thread(self._show_calls, calls)
@@ -68,10 +75,12 @@ class StaffHomeScreen(KioskScreen):
             await box.mount(Static(_("✓ 目前没有群众呼叫"), classes="calm"))
             return
         rows = [Static(_("☎ 有 {n} 位群众在呼叫工作人员").format(n=len(calls)), classes="alert")]
-        for call_id, at, place in calls:
+        for call in calls:
+            where = _(AREA_TITLES.get(call.place, call.place))
+            text = _("在「{place}」页面呼叫，{waited}").format(place=where, waited=waited_text(call.waited))
             rows.append(Horizontal(
-                Static(_("{time} 在「{place}」页面呼叫").format(time=f"{at:%H:%M}", place=_(AREA_TITLES.get(place, place)))),
-                Button(_("我去处理"), id=f"ack-{call_id}", classes="ack"),
+                Static(text),
+                Button(_("我去处理"), id=f"ack-{call.id}", classes="ack"),
                 classes="call-row",
             ))
         await box.mount_all(rows)
