@@ -18,7 +18,7 @@ from kiosk import scan
 from kiosk.config import Config
 from kiosk.db.database import release
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.coming_soon import ComingSoonScreen
 from kiosk.screens.home import HomeScreen
@@ -37,10 +37,10 @@ class KioskApp(App):
     BINDINGS = [Binding("escape", "back", show=False)]
     MODES = {
         "home": HomeScreen,
-        "notices": lambda: ComingSoonScreen("通知公告", "通知公告"),
-        "signin": lambda: ComingSoonScreen("扫码签到", "扫码签到"),
-        "requests": lambda: ComingSoonScreen("办事诉求", "办事诉求"),
-        "record": lambda: ComingSoonScreen("我的记录", "我的记录"),
+        "notices": lambda: ComingSoonScreen(N_("通知公告")),
+        "signin": lambda: ComingSoonScreen(N_("扫码签到")),
+        "requests": lambda: ComingSoonScreen(N_("办事诉求")),
+        "record": lambda: ComingSoonScreen(N_("我的记录")),
         "staff": StaffLoginScreen,
     }
     DEFAULT_MODE = "home"

@@ -54,3 +54,8 @@ def set_language(lang: str) -> None:
 
 def _(message: str) -> str:
     return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogs where it is defined; translate it with _() where shown."""
+    return message

@@ -6,8 +6,10 @@ then look at the SVGs before committing them."""
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import log_in, scan, settle
+from pilot_helpers import log_in, scan, settle, wait_until
 from textual.widgets import Input
+
+from kiosk.widgets.chrome import MessageLine
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -30,11 +32,14 @@ def test_staff_login_locked(make_app, staff_accounts, snap_compare):
     async def five_wrong_pins(pilot):
         await pilot.press("0")
         await settle(pilot)
-        for _attempt in range(5):
+        result = pilot.app.screen.query_one("#login-result", MessageLine)
+        for attempt in range(1, 6):
             pilot.app.screen.query_one("#number", Input).value = clerk[0]
             pilot.app.screen.query_one("#pin", Input).value = "999999"
             await pilot.click("#key-enter")
-            await settle(pilot)
+            expected = "锁定" if attempt == 5 else f"再试 {5 - attempt} 次"
+            await wait_until(pilot, lambda: expected in str(result.render()))
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=five_wrong_pins)
 

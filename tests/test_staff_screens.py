@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import log_in, scan, settle
+from pilot_helpers import log_in, scan, settle, wait_until
 from textual.widgets import Input
 
 from kiosk.db.models import AuditEntry, StaffUser
@@ -38,15 +38,15 @@ async def test_wrong_pins_lock_the_account_and_the_screen_says_so(make_app, staf
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("0")
         await settle(pilot)
-        for attempt in range(5):
-            await pilot.click("#number")
+        result = app.screen.query_one("#login-result", MessageLine)
+        for attempt in range(1, 6):
             app.screen.query_one("#number", Input).value = clerk[0]
             app.screen.query_one("#pin", Input).value = "999999"
             await pilot.click("#key-enter")
-            await settle(pilot)
-            result = str(app.screen.query_one("#login-result", MessageLine).render())
-            assert "✗" in result
-        assert "锁定" in result and "5 分钟" in result
+            expected = "锁定" if attempt == 5 else f"还可以再试 {5 - attempt} 次"
+            await wait_until(pilot, lambda: expected in str(result.render()))
+            assert str(result.render()).startswith("✗")
+        assert "5 分钟" in str(result.render())
         # even the right PIN is refused while locked
         app.screen.query_one("#pin", Input).value = clerk[3]
         await pilot.click("#key-enter")

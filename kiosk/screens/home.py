@@ -7,21 +7,21 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Button, Static
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 
 # (key, id, title, hint)
 TILES = (
-    ("1", "notices", "通知公告", "村务、党务、财务公开"),
-    ("2", "signin", "扫码签到", "党员参加会议签到"),
-    ("3", "requests", "办事诉求", "反映问题、开证明"),
-    ("4", "record", "我的记录", "党员查看本人记录"),
-    ("5", "call-staff", "呼叫工作人员", "请人过来帮忙"),
-    ("0", "staff", "工作人员", "工作人员登录"),
+    ("1", "notices", N_("通知公告"), N_("村务、党务、财务公开")),
+    ("2", "signin", N_("扫码签到"), N_("党员参加会议签到")),
+    ("3", "requests", N_("办事诉求"), N_("反映问题、开证明")),
+    ("4", "record", N_("我的记录"), N_("党员查看本人记录")),
+    ("5", "call-staff", N_("呼叫工作人员"), N_("请人过来帮忙")),
+    ("0", "staff", N_("工作人员"), N_("工作人员登录")),
 )
 
 # What each area is called, for messages such as where a help call came from.
-AREA_TITLES = {"home": "首页", "staff": "工作人员"} | {tile: title for _k, tile, title, _h in TILES}
+AREA_TITLES = {"home": N_("首页"), "staff": N_("工作人员")} | {tile: title for _k, tile, title, _h in TILES}
 
 
 class HomeScreen(KioskScreen):

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
+from kiosk import labels
 from kiosk.i18n import _
 
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 
 class HallHeader(Horizontal):
@@ -25,9 +25,7 @@ class HallHeader(Horizontal):
 
     def _clock_text(self) -> str:
         t = self.app.wall_clock()
-        return _("{date} 星期{weekday} {time}").format(
-            date=f"{t:%Y-%m-%d}", weekday=_(WEEKDAYS[t.weekday()]), time=f"{t:%H:%M}"
-        )
+        return f"{t:%Y-%m-%d} {_(labels.WEEKDAYS[t.weekday()])} {t:%H:%M}"
 
 
 class MessageLine(Static):

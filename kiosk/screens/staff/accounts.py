@@ -10,6 +10,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.db.database import release
 from kiosk.errors import KioskError
+from kiosk import labels
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff.card import StaffCardScreen
@@ -30,7 +31,7 @@ class StaffAccountsScreen(KioskScreen):
         with Horizontal(classes="form-row"):
             yield Input(id="add-number", max_length=12, placeholder=_("工号"))
             yield Input(id="add-name", max_length=20, placeholder=_("姓名"))
-            yield Select([(_("工作人员"), "staff"), (_("管理员"), "admin")], value="staff",
+            yield Select([(_(label), role) for role, label in labels.ROLES.items()], value="staff",
                          allow_blank=False, id="add-role")
             yield Input(id="add-pin", password=True, max_length=8, restrict=r"[0-9]*",
                         placeholder=_("初始密码"))
@@ -45,7 +46,7 @@ class StaffAccountsScreen(KioskScreen):
     def reload(self) -> None:
         try:
             rows = [
-                (u.number, u.name, _("管理员") if u.role == "admin" else _("工作人员"),
+                (u.number, u.name, _(labels.ROLES[u.role]),
                  _("正常") if u.active else _("已停用"),
                  _("第 {n} 张").format(n=u.card_serial) if u.card_serial else _("未发"))
                 for u in staff.list_staff()

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from kiosk.db.database import release
+from kiosk import labels
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import audit
@@ -27,7 +28,8 @@ class AuditLogScreen(KioskScreen):
     def load(self) -> None:
         try:
             result = audit.verify()
-            rows = [(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.subject)
+            rows = [(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", _(labels.actor_label(e.actor)),
+                     _(labels.AUDIT_ACTIONS.get(e.action, e.action)), e.subject)
                     for e in audit.entries(200)]
         finally:
             release()

@@ -10,7 +10,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.db.database import release
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.coming_soon import ComingSoonScreen
 from kiosk.screens.home import AREA_TITLES
@@ -20,14 +20,14 @@ from kiosk.services import help
 
 # (id, title, admin only); areas without a screen yet open a "coming soon" panel.
 AREAS = (
-    ("members", "党员管理", False),
-    ("events", "会议与签到", False),
-    ("notices", "通知发布", False),
-    ("requests", "诉求处理", False),
-    ("reports", "统计报表", False),
-    ("printer", "打印机", False),
-    ("accounts", "工作人员账号", True),
-    ("audit", "操作日志", False),
+    ("members", N_("党员管理"), False),
+    ("events", N_("会议与签到"), False),
+    ("notices", N_("通知发布"), False),
+    ("requests", N_("诉求处理"), False),
+    ("reports", N_("统计报表"), False),
+    ("printer", N_("打印机"), False),
+    ("accounts", N_("工作人员账号"), True),
+    ("audit", N_("操作日志"), False),
 )
 SCREENS = {"accounts": StaffAccountsScreen, "audit": AuditLogScreen}
 
@@ -100,7 +100,7 @@ class StaffHomeScreen(KioskScreen):
                 self.app.push_screen(SCREENS[area]())
             else:
                 title = next(t for a, t, _admin in AREAS if a == area)
-                self.app.push_screen(ComingSoonScreen(title, title))
+                self.app.push_screen(ComingSoonScreen(title))
 
     @work(thread=True, group="calls")
     def _acknowledge(self, call_id: str) -> None:
