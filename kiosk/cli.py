@@ -1,49 +1,400 @@
-"""The `kiosk` command line."""
+"""The `kiosk` command line: set up, look into and back up a hall; `kiosk run` starts the kiosk.
+
+Every command takes --db and --config, before or after the command's name. Problems a person
+can act on are printed as one line `错误：…` (exit status 2), never as a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import re
 import sys
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
 
+import peewee
+
+from kiosk import labels
+from kiosk.config import LANGUAGES, Config, load_config
+from kiosk.db.database import first_line, release, safe_url
+from kiosk.db.models import ROLES, now
+from kiosk.db.session import open_database
 from kiosk.errors import KioskError
+from kiosk.services import (
+    audit, backup, cards, events, hall, members, notices, requests, setup, staff,
+)
+
+COLUMN_LABELS = {
+    "number": "编号", "name": "姓名", "branch": "支部", "stage": "阶段", "status": "状态",
+    "id": "编号", "title": "标题", "type": "类型", "signin_open": "可签到", "start": "开始",
+    "category": "类别", "pinned": "置顶", "ticket": "回执号", "verdict": "评价", "created": "提交",
+    "role": "角色", "active": "启用", "locked_until": "锁定到",
+}
 
 
-def _config(args):
-    from kiosk.config import load_config
+# --- helpers -------------------------------------------------------------------------------
 
-    return load_config(args.config, {"db": args.db, "lang": getattr(args, "lang", None),
-                                     "printer": getattr(args, "printer", None)})
+def _config(args) -> Config:
+    flags = {name: getattr(args, name, None) for name in ("db", "lang", "printer")}
+    return load_config(args.config, flags)
 
+
+def _open(args, create: bool = False) -> Config:
+    config = _config(args)
+    open_database(config.db_url, create=create)
+    return config
+
+
+def _local_hall_name() -> str | None:
+    try:
+        return hall.hall_name()
+    except KioskError:
+        return None
+
+
+def _db_hint(args) -> str:
+    """The --db flag to repeat in suggested follow-up commands."""
+    return f" --db {args.db}" if args.db else ""
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+def _output(args, rows: list[dict], columns: tuple[str, ...], words: dict | None = None) -> None:
+    """One JSON array with --json; otherwise a plain table of the main columns, with the
+    stored codes of the columns in `words` shown in Chinese."""
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=_json_value))
+        return
+    words = words or {}
+    print("\t".join(COLUMN_LABELS[c] for c in columns))
+    for row in rows:
+        print("\t".join(words[c].get(row[c], row[c]) if c in words else _cell(row[c])
+                        for c in columns))
+
+
+def _read_pin() -> str:
+    """A new PIN typed without echo (twice); from a pipe, the first line."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("请输入密码（4 到 8 位数字）：")
+    if getpass.getpass("请再输入一次：") != pin:
+        raise KioskError("两次输入的密码不一样，没有做任何改动")
+    return pin
+
+
+# --- commands ------------------------------------------------------------------------------
 
 def cmd_run(args) -> int:
-    from kiosk.db.session import open_database
+    return _run_app(_open(args))
+
+
+def _run_app(config: Config) -> int:
     from kiosk.i18n import set_language
 
-    config = _config(args)
     set_language(config.lang)
-    open_database(config.db_url)
-    from kiosk.app import KioskApp
+    from kiosk.app import KioskApp  # textual loads only for the kiosk itself
 
-    KioskApp(config).run()
+    app = KioskApp(config)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_init(args) -> int:
+    config = _open(args, create=True)
+    existing = _local_hall_name()
+    if existing:
+        raise KioskError(f"这个数据库已经初始化过了（{existing}），没有做任何改动")
+    new_hall = setup.initialise_hall(args.hall, config.keys_dir)
+    print(f"已创建服务中心：{new_hall.name}")
+    print(f"数据库：{safe_url(config.db_url)}")
+    print(f"签名密钥：{config.keys_dir}（请和数据库一起备份）")
+    print("下一步，添加管理员账号（会提示输入密码）：")
+    print(f"  kiosk staff add 工号 姓名 --role admin{_db_hint(args)}")
+    print(f"然后启动自助终端：kiosk run{_db_hint(args)}")
     return 0
 
 
+def cmd_demo(args) -> int:
+    config = _open(args, create=True)
+    from kiosk.db.demo import build_demo
+
+    summary = build_demo(config.keys_dir)
+    if not args.no_run:
+        return _run_app(config)
+    state = "已创建演示数据" if summary.created else "演示数据已经存在，没有重复创建"
+    print(f"演示服务中心：{summary.hall_name}（{state}）")
+    print("工作人员（工号  姓名  角色  密码）：")
+    for number, name, role, pin in summary.staff:
+        print(f"  {number}  {name}  {labels.ROLES.get(role, role)}  {pin}")
+    print(f"可以试试的党员编号：{summary.member_number}")
+    print(f"启动自助终端：kiosk run{_db_hint(args)}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    config = _open(args)
+    title = hall.hall_name()
+    release()
+    from kiosk import serve  # the web server loads only for this command
+
+    serve.serve(config, title, args.host, args.port, args.font_size, args.allow_remote)
+    return 0
+
+
+def cmd_members_list(args) -> int:
+    _open(args)
+    rows = [members.member_record(m, full=args.full) for m in members.list_members()]
+    _output(args, rows, ("number", "name", "branch", "stage", "status"),
+            {"stage": labels.STAGES, "status": labels.STATUSES})
+    return 0
+
+
+def cmd_events_list(args) -> int:
+    _open(args)
+    at = now()
+    rows = [events.event_record(e, at) for e in events.list_events()]
+    _output(args, rows, ("id", "title", "type", "start", "signin_open"),
+            {"type": labels.EVENT_TYPES})
+    return 0
+
+
+def cmd_notices_list(args) -> int:
+    _open(args)
+    rows = [notices.notice_record(n) for n in notices.list_notices()]
+    _output(args, rows, ("number", "title", "category", "status", "pinned"),
+            {"category": labels.NOTICE_CATEGORIES})
+    return 0
+
+
+def cmd_requests_list(args) -> int:
+    _open(args)
+    rows = [requests.request_record(r, full=args.full) for r in requests.list_requests()]
+    _output(args, rows, ("ticket", "category", "status", "verdict", "created"),
+            {"category": labels.REQUEST_CATEGORIES, "status": labels.REQUEST_STATUSES,
+             "verdict": labels.VERDICTS})
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    _open(args)
+    result = audit.verify()
+    if not result.ok:
+        print(f"错误：审计日志被改动过：{result.problem}", file=sys.stderr)
+        return 1
+    print(f"审计日志完好：共 {result.entries} 条记录，没有被改动的痕迹")
+    return 0
+
+
+def cmd_staff_add(args) -> int:
+    _open(args)
+    user = staff.add_staff(None, args.number, args.name, args.role, args.pin or _read_pin())
+    print(f"已添加{labels.ROLES[user.role]}：{user.number} {user.name}")
+    return 0
+
+
+def cmd_staff_list(args) -> int:
+    _open(args)
+    rows = [
+        {"number": u.number, "name": u.name, "role": u.role, "active": u.active,
+         "locked_until": u.locked_until, "card_serial": u.card_serial, "created": u.created}
+        for u in staff.list_staff()
+    ]
+    _output(args, rows, ("number", "name", "role", "active", "locked_until"),
+            {"role": labels.ROLES})
+    return 0
+
+
+def cmd_staff_set_active(args) -> int:
+    _open(args)
+    staff.set_active(None, args.number, args.active)
+    print(f"已{'启用' if args.active else '停用'}工号 {args.number.strip().upper()}")
+    return 0
+
+
+def cmd_staff_reset_pin(args) -> int:
+    _open(args)
+    staff.reset_pin(None, args.number, args.pin or _read_pin())
+    print(f"已重设工号 {args.number.strip().upper()} 的密码，锁定也已解除")
+    return 0
+
+
+def cmd_staff_card(args) -> int:
+    config = _open(args)
+    print(staff.issue_card(None, args.number, config.keys_dir))
+    print("新工作证已签发，这个工号以前的工作证不再有效", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    config = _open(args)
+    rows = backup.backup(Path(args.file))
+    print(f"已备份 {rows} 条记录到 {args.file}")
+    print("备份文件含有党员和群众的个人信息，请妥善保管")
+    print(f"签名密钥不在备份里：换电脑时请把 {config.keys_dir} 也复制过去")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    config = _config(args)
+    with backup.open_backup(Path(args.file)) as source:  # checked before anything is opened
+        open_database(config.db_url, create=True)
+        saved = None
+        if _local_hall_name():
+            stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
+            saved = config.data_dir / "backups" / f"before-restore-{stamp}.db"
+        rows = backup.restore(source, save_current_to=saved)
+    if saved:
+        print(f"恢复前的数据已另存为 {saved}")
+    audit.record("backup.restore", subject=Path(args.file).name, rows=rows)
+    print(f"已从 {args.file} 恢复 {rows} 条记录")
+    key = cards.local_key()
+    if not (config.keys_dir / f"{key.key_id}.pem").exists():
+        print(f"注意：{config.keys_dir} 里没有本服务中心的签名密钥 {key.key_id}.pem，"
+              "请从原来的电脑复制过来，否则无法签发新卡")
+    return 0
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+_ARGPARSE_WORDS = (  # argparse's English complaints, in plain Chinese
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"看不懂这些参数：\1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"\1 不能是 \2，可选：\3"),
+    (r"argument (\S+): expected one argument", r"\1 后面要跟一个值"),
+    (r"argument (\S+): invalid int value: (.*)", r"\1 应为整数，而不是 \2"),
+    (r"ambiguous option: (\S+) could match (.*)", r"\1 不明确，可能是：\2"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        for pattern, words in _ARGPARSE_WORDS:
+            message = re.sub(f"^{pattern}$", words, message)
+        self.exit(2, f"错误：{message}（用法见 {self.prog} --help）\n")
+
+
+def _add_common(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """--db and --config. Subcommands leave them unset unless given (SUPPRESS), so a
+    value given before the command's name is not overwritten."""
+    parser.add_argument("--db", default=default, metavar="URL",
+                        help="数据库：sqlite:///文件路径 或 postgresql://…（也可用环境变量 KIOSK_DB）")
+    parser.add_argument("--config", default=default, metavar="FILE", help="配置文件（TOML）")
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, help="界面语言")
+    parser.add_argument("--printer", metavar="URI", help="小票打印机，如 tcp://192.168.1.50 或 none")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kiosk", description="村级党群服务中心自助终端")
-    parser.add_argument("--config", help="配置文件（TOML）")
-    parser.add_argument("--db", help="数据库地址，如 sqlite:///kiosk.db 或 postgresql://…（也可用 KIOSK_DB）")
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="启动自助终端")
-    run.add_argument("--lang", choices=["zh_CN", "en"])
-    run.add_argument("--printer")
-    run.set_defaults(func=cmd_run)
+    parser = Parser(prog="kiosk", description="村级党群服务中心自助终端")
+    _add_common(parser, default=None)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def command(group, name: str, func, text: str) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, help=text, description=text)
+        _add_common(sub)
+        sub.set_defaults(func=func)
+        return sub
+
+    def group(name: str, text: str):
+        sub = commands.add_parser(name, help=text, description=text)
+        _add_common(sub)
+        return sub.add_subparsers(dest="action", required=True, metavar="操作")
+
+    _add_run_options(command(commands, "run", cmd_run, "启动自助终端"))
+    init = command(commands, "init", cmd_init, "为一个新的服务中心创建数据库和签名密钥")
+    init.add_argument("--hall", default="党群服务中心", metavar="NAME", help="服务中心名称")
+    demo = command(commands, "demo", cmd_demo, "创建演示数据并启动自助终端")
+    demo.add_argument("--no-run", action="store_true", help="只创建演示数据，不启动")
+    _add_run_options(demo)
+    web = command(commands, "serve", cmd_serve, "在网页浏览器里运行自助终端（触摸屏可用 Chromium 全屏模式）")
+    web.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                     help="监听地址（默认 127.0.0.1，只有本机能打开）")
+    web.add_argument("--port", type=int, default=8000, metavar="PORT", help="端口（默认 8000）")
+    web.add_argument("--font-size", type=int, default=20, metavar="N", help="字号，单位像素（默认 20）")
+    web.add_argument("--allow-remote", action="store_true",
+                     help="允许其他电脑打开（网页本身没有登录，只在可信的内部网络里用）")
+    _add_run_options(web)
+
+    for name, func, text, personal in (
+        ("members", cmd_members_list, "党员", True),
+        ("events", cmd_events_list, "会议和活动", False),
+        ("notices", cmd_notices_list, "通知公告", False),
+        ("requests", cmd_requests_list, "办事诉求", True),
+    ):
+        listing = command(group(name, text), "list", func, f"列出{text}")
+        listing.add_argument("--json", action="store_true", help="输出 JSON")
+        if personal:
+            listing.add_argument("--full", action="store_true", help="显示完整的个人信息（默认遮挡）")
+
+    command(group("audit", "审计日志"), "verify", cmd_audit_verify, "检查审计日志有没有被改动")
+
+    accounts = group("staff", "工作人员账号")
+
+    def account_command(name: str, func, text: str) -> argparse.ArgumentParser:
+        sub = command(accounts, name, func, text)
+        sub.add_argument("number", metavar="工号")
+        return sub
+
+    add = account_command("add", cmd_staff_add, "添加工作人员")
+    add.add_argument("name", metavar="姓名")
+    add.add_argument("--role", choices=ROLES, default="staff", help="角色（默认 staff）")
+    add.add_argument("--pin", help="密码（不给就提示输入）")
+    command(accounts, "list", cmd_staff_list, "列出工作人员").add_argument(
+        "--json", action="store_true", help="输出 JSON")
+    account_command("disable", cmd_staff_set_active, "停用账号").set_defaults(active=False)
+    account_command("enable", cmd_staff_set_active, "重新启用账号").set_defaults(active=True)
+    account_command("reset-pin", cmd_staff_reset_pin, "重设密码并解除锁定").add_argument(
+        "--pin", help="新密码（不给就提示输入）")
+    account_command("card", cmd_staff_card, "签发工作证（打印二维码内容）")
+
+    command(commands, "backup", cmd_backup, "备份全部数据到一个文件").add_argument("file", metavar="文件")
+    command(commands, "restore", cmd_restore, "用备份文件替换现有数据").add_argument("file", metavar="文件")
     return parser
 
 
+def _fail(message: str) -> int:
+    print(f"错误：{' '.join(message.split())}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already explained
+        return exc.code
     try:
         return args.func(args)
     except KioskError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except peewee.DatabaseError as exc:
+        return _fail(f"数据库出错：{first_line(exc)}")
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # the reader stopped early, as `kiosk members list | head` does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        release()

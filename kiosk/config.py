@@ -51,7 +51,7 @@ class Config:
 
 def _coerce(name: str, raw: object, target: type) -> object:
     if target is int:
-        if isinstance(raw, bool):
+        if isinstance(raw, (bool, float)):  # int(1.5) would quietly make it 1
             raise KioskError(f"配置项 {name} 应为整数，而不是 {raw!r}")
         try:
             value = int(raw)  # type: ignore[arg-type]

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 PREFIX = "VK1"
 MAX_LENGTH = 512
 KINDS = {"M": "member", "S": "staff", "T": "ticket"}
-_CARD_BODY = re.compile(r"([0-9A-F]{8})\.([0-9A-Z]{1,12})\.([0-9]{1,6})\.([0-9]{8})\.([A-Z2-7]{103})")
+# One card, one spelling: no leading zeros in the serial, and the signature's last base32
+# character carries 2 bits of the 64-byte signature and 3 unused bits that must be zero
+# (otherwise 8 different texts would decode to the same signature).
+_CARD_BODY = re.compile(
+    r"([0-9A-F]{8})\.([0-9A-Z]{1,12})\.(0|[1-9][0-9]{0,5})\.([0-9]{8})\.([A-Z2-7]{102}[AIQY])"
+)
 _TICKET_BODY = re.compile(r"([0-9A-Z]{4,20})\.([A-Z2-7]{16,32})")
 _NOISE = re.compile(r"[\s\x00-\x1f\x7f]")
 
@@ -144,16 +149,21 @@ class ScanBuffer:
         return bool(self._held) or self._dropped > 0
 
     @property
+    def _patience(self) -> float:
+        """The silence that ends the burst being held. Longer once it holds a whole payload
+        (a scanner without Enter, or a late Enter) or is being dropped (so a flood that
+        stutters is still dropped whole)."""
+        if self._dropped or is_complete("".join(self._chars)):
+            return self.end_silence
+        return self.gap
+
+    @property
     def deadline(self) -> float | None:
-        if not self.holding:
-            return None
-        text = "".join(self._chars)
-        wait = self.end_silence if is_complete(text) else self.gap
-        return self._last + wait
+        return self._last + self._patience if self.holding else None
 
     def feed(self, char: str, key: object, t: float) -> list:
         actions: list = []
-        if self.holding and t - self._last > self.gap:
+        if self.holding and t - self._last > self._patience:
             actions += self._end_burst()
         in_burst = t - self._last <= self.gap
         self._last = t

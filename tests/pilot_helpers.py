@@ -17,12 +17,16 @@ def screen_text(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
 
-def scan(app, text: str, enter: bool = True) -> None:
-    """Send keys the way a keyboard-wedge scanner does: all at once, no pauses."""
-    for char in text:
-        app.post_message(events.Key(_character_to_key(char), char))
+def scan(app, text: str, enter: bool = True, spacing: float = 0.0005) -> None:
+    """Send keys the way a keyboard-wedge scanner does: stamped `spacing` seconds apart,
+    however slowly a loaded test machine gets round to posting them."""
+    keys = [events.Key(_character_to_key(char), char) for char in text]
     if enter:
-        app.post_message(events.Key("enter", "\r"))
+        keys.append(events.Key("enter", "\r"))
+    start = keys[0].time
+    for index, key in enumerate(keys):
+        key.time = start + index * spacing
+        app.post_message(key)
 
 
 async def settle(pilot, seconds: float = 0.25) -> None:

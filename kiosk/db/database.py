@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import peewee
-from playhouse import db_url
 
 from kiosk.errors import KioskError
 
@@ -25,6 +24,10 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,
 }
+# journal_mode=wal is stored in the file (it rewrites the header), so it is not set on
+# connecting: `use_wal` sets it once the database is known to be ours (see
+# kiosk.db.session.open_database), and a foreign or newer database is left untouched.
+_CONNECT_PRAGMAS = {k: v for k, v in SQLITE_PRAGMAS.items() if k != "journal_mode"}
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -39,11 +42,11 @@ def connect(url: str, create: bool = True) -> peewee.Database:
     """Open (and check) a database; raise KioskError with a plain message when it cannot."""
     scheme = urlsplit(url).scheme
     if scheme not in ("sqlite", "postgres", "postgresql"):
-        raise KioskError(f"不支持的数据库地址 {url!r}：请使用 sqlite:///文件路径 或 postgresql://…")
+        raise KioskError(f"不支持的数据库地址 {safe_url(url)!r}：请使用 sqlite:///文件路径 或 postgresql://…")
     if scheme == "sqlite":
         path = sqlite_path(url)
-        if not path or str(path) in ("", "/"):
-            raise KioskError(f"数据库地址 {url!r} 缺少文件路径")
+        if not path or str(path) in ("", "/", "."):
+            raise KioskError(f"数据库地址 {safe_url(url)!r} 缺少文件路径")
         if not path.exists():
             if not create:
                 raise KioskError(f"找不到数据库文件 {path}")
@@ -52,12 +55,15 @@ def connect(url: str, create: bool = True) -> peewee.Database:
                 path.touch(mode=0o600)
             except OSError as exc:
                 raise KioskError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
-        db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
+        db = peewee.SqliteDatabase(str(path), pragmas=_CONNECT_PRAGMAS, timeout=10)
     else:
+        # imported here, not at the top: it would cost every SQLite start-up ~10 ms
+        from playhouse import db_url
+
         try:
             db = db_url.connect(url, connect_timeout=5)
         except Exception as exc:  # malformed URLs surface as assorted errors
-            raise KioskError(f"数据库地址 {url!r} 无效：{exc}") from None
+            raise KioskError(f"数据库地址 {safe_url(url)!r} 无效：{first_line(exc)}") from None
     try:
         db.connect(reuse_if_open=True)
         if scheme == "sqlite":
@@ -67,6 +73,12 @@ def connect(url: str, create: bool = True) -> peewee.Database:
             db.close()
         raise KioskError(f"无法打开数据库 {safe_url(url)}：{first_line(exc)}") from None
     return db
+
+
+def use_wal(db: peewee.Database) -> None:
+    """Switch an SQLite database to WAL (persistent; a no-op when it already is)."""
+    if isinstance(db, peewee.SqliteDatabase):
+        db.execute_sql("PRAGMA journal_mode=wal")
 
 
 def first_line(exc: BaseException) -> str:

@@ -1,24 +1,25 @@
-"""Schema versions. Each migration moves the schema up by one and runs in its own
-transaction; a database from a newer program is refused before anything is written."""
+"""Schema versions. A new database gets today's tables and SCHEMA_VERSION at once; an
+older one is brought up step by step through UPGRADES, each step in its own transaction.
+A database from a newer program is refused before anything is written.
+
+When a released schema changes: edit the models, add UPGRADES[n] (from version n to n+1)
+that makes the same change in place, and raise SCHEMA_VERSION to n+1.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 
 import peewee
 
 from kiosk.db import models
 from kiosk.errors import KioskError
 
-Migration = Callable[[peewee.Database], None]
+Upgrade = Callable[[peewee.Database], None]
 
-
-def _create_tables(db: peewee.Database) -> None:
-    db.create_tables(models.ALL_MODELS)
-
-
-MIGRATIONS: Sequence[Migration] = (_create_tables,)
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = 1
+UPGRADES: Mapping[int, Upgrade] = {}
 
 
 def schema_version(db: peewee.Database) -> int:
@@ -35,17 +36,44 @@ def schema_version(db: peewee.Database) -> int:
     return int(row.value)
 
 
-def migrate(db: peewee.Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
-    """Bring `db` up to the newest version; returns the version it had before."""
+def migrate(
+    db: peewee.Database,
+    version: int = SCHEMA_VERSION,
+    upgrades: Mapping[int, Upgrade] = UPGRADES,
+) -> int:
+    """Bring `db` to `version`; returns the version it had before."""
+    with _one_at_a_time(db):
+        return _migrate(db, version, upgrades)
+
+
+@contextmanager
+def _one_at_a_time(db: peewee.Database):
+    """Two kiosks starting together on one PostgreSQL database must not both upgrade it."""
+    if not isinstance(db, peewee.PostgresqlDatabase):
+        yield  # SQLite: CREATE TABLE IF NOT EXISTS and one writer at a time suffice
+        return
+    db.execute_sql("SELECT pg_advisory_lock(741853)")
+    try:
+        yield
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(741853)")
+
+
+def _migrate(db: peewee.Database, version: int, upgrades: Mapping[int, Upgrade]) -> int:
     before = schema_version(db)
-    if before > len(migrations):
+    if before > version:
         raise KioskError(
             f"数据库由较新版本的程序创建（结构版本 {before}），本程序只支持到版本 "
-            f"{len(migrations)}：请先升级本程序"
+            f"{version}：请先升级本程序"
         )
     with db.bind_ctx(models.ALL_MODELS):
-        for version in range(before, len(migrations)):
+        if before == 0:
             with db.atomic():
-                migrations[version](db)
-                models.Meta.put("schema_version", str(version + 1))
+                db.create_tables(models.ALL_MODELS)
+                models.Meta.put("schema_version", str(version))
+            return before
+        for step in range(before, version):
+            with db.atomic():
+                upgrades[step](db)
+                models.Meta.put("schema_version", str(step + 1))
     return before

@@ -257,7 +257,12 @@ class HelpCall(BaseModel):
     acknowledged_by = pw.ForeignKeyField(StaffUser, null=True)
 
 
+PRINT_STATUSES = ("queued", "sending", "printed", "failed", "cancelled")
+
+
 class PrintJob(BaseModel):
+    """A receipt to print; see kiosk.services.printing for how its status moves."""
+
     id = pw.UUIDField(primary_key=True, default=uuid.uuid4)
     hall = pw.ForeignKeyField(Hall)
     kind = pw.CharField(max_length=20)
@@ -267,7 +272,10 @@ class PrintJob(BaseModel):
     next_try = pw.DateTimeField(null=True)
     last_error = pw.TextField(default="")
     created = pw.DateTimeField(default=now)
+    queued = pw.DateTimeField(default=dt.datetime.now, index=True)  # jobs print in this order
     printed = pw.DateTimeField(null=True)
+    printer = pw.CharField(max_length=200, default="")  # where it was last sent
+    copy_of = pw.ForeignKeyField("self", null=True)  # a reprint's original
 
 
 class Dues(BaseModel):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import peewee
 
 from kiosk.db import migrations
-from kiosk.db.database import connect, database, is_postgres, sqlite_path, restrict_permissions
+from kiosk.db.database import (
+    connect,
+    database,
+    is_postgres,
+    restrict_permissions,
+    sqlite_path,
+    use_wal,
+)
 from kiosk.errors import KioskError
 
 
@@ -18,6 +25,7 @@ def open_database(url: str, create: bool = False) -> peewee.Database:
         if version == 0 and not create:
             raise KioskError("数据库还没有初始化：请先运行 kiosk init（正式使用）或 kiosk demo（演示）")
         migrations.migrate(db)
+        use_wal(db)  # only now that the database is known to be ours (and not newer)
     except KioskError:
         db.close()
         raise

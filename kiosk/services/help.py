@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kiosk.db.database import database
+from kiosk.db.database import write_lock
 from kiosk.db.models import HelpCall, StaffUser, now
 from kiosk.errors import KioskError
 from kiosk.services import audit
@@ -14,7 +14,7 @@ from kiosk.services.staff import StaffSession
 
 
 def raise_call(place: str) -> HelpCall:
-    with database.atomic():
+    with write_lock():
         call = HelpCall.create(hall=local_hall(), place=place[:50])
         audit.record("help.call", actor="resident", subject=str(call.id), place=place)
     return call
@@ -34,7 +34,7 @@ def pending_calls() -> list[PendingCall]:
 
 
 def acknowledge(session: StaffSession, call_id) -> HelpCall:
-    with database.atomic():
+    with write_lock():
         call = HelpCall.get_or_none(HelpCall.id == call_id)
         if call is None:
             raise KioskError("找不到这次呼叫")

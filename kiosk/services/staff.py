@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.db.database import database, write_lock
+from kiosk.db.database import write_lock
 from kiosk.db.models import ROLES, HallKey, StaffUser, now
 from kiosk.errors import KioskError
 from kiosk.services import audit, cards
@@ -159,7 +159,7 @@ def add_staff(session: StaffSession | None, number: str, name: str, role: str, p
     if role not in ROLES:
         raise KioskError(f"角色应为 {' 或 '.join(ROLES)}")
     check_pin_rules(pin)
-    with database.atomic():
+    with write_lock():
         if StaffUser.select().where(StaffUser.number == number).exists():
             raise KioskError(f"工号 {number} 已存在")
         user = StaffUser.create(number=number, name=name, role=role, pin_hash=hash_pin(pin))
@@ -180,7 +180,7 @@ def set_active(session: StaffSession | None, number: str, active: bool) -> None:
         require_admin(session, "staff.disable" if not active else "staff.enable")
         if session.number == number.strip().upper() and not active:
             raise KioskError("不能停用自己正在使用的账号")
-    with database.atomic():
+    with write_lock():
         user = _get(number)
         user.active = active
         user.save()
@@ -192,7 +192,7 @@ def reset_pin(session: StaffSession | None, number: str, pin: str) -> None:
     if session is not None:
         require_admin(session, "staff.reset_pin")
     check_pin_rules(pin)
-    with database.atomic():
+    with write_lock():
         user = _get(number)
         user.pin_hash = hash_pin(pin)
         user.failed_attempts = 0
@@ -206,7 +206,7 @@ def issue_card(session: StaffSession | None, number: str, keys_dir: Path) -> str
     actor = session.actor if session else "system"
     if session is not None:
         require_admin(session, "staff.issue_card")
-    with database.atomic():
+    with write_lock():
         user = _get(number)
         user.card_serial += 1
         user.save()

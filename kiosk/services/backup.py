@@ -1,0 +1,163 @@
+"""Backup and restore.
+
+A backup file is itself an SQLite database holding every table, copied row by row inside one
+read transaction of the hall's database: consistent while the kiosk keeps running, and the
+same whether the hall runs on SQLite or PostgreSQL. Restore replaces the hall's data with a
+backup's in one transaction, so a restore that fails leaves the data as it was.
+
+Rows are copied through the models with queries bound to one database each, never by
+rebinding the models, so a backup can run beside the kiosk's own threads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import peewee as pw
+
+from kiosk.db import migrations
+from kiosk.db.database import database, first_line, is_postgres
+from kiosk.db.models import ALL_MODELS, Hall
+from kiosk.errors import KioskError
+
+MODELS = pw.sort_models(ALL_MODELS)  # referenced tables before the tables referring to them
+BATCH = 200
+
+
+def backup(target: Path) -> int:
+    """Write a backup of the open database to `target`; returns the number of rows."""
+    source = database.obj
+    if not is_postgres(source) and Path(source.database).resolve() == target.resolve():
+        raise KioskError("备份文件不能是正在使用的数据库文件本身")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(handle)  # created readable by its owner only
+    except OSError as exc:
+        raise KioskError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+    temp = Path(name)
+    try:
+        rows = _write_backup(source, pw.SqliteDatabase(name))
+        os.replace(temp, target)
+    except OSError as exc:
+        raise KioskError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return rows
+
+
+def _write_backup(source: pw.Database, dest: pw.SqliteDatabase) -> int:
+    with dest.connection_context(), dest.atomic():
+        for model in MODELS:
+            pw.SchemaManager(model, dest).create_all()
+        with _snapshot(source):
+            return sum(copy_table(model, source, dest) for model in MODELS)
+
+
+def _snapshot(db: pw.Database):
+    """A transaction in which every query sees the database as of one moment."""
+    if is_postgres(db):
+        return db.atomic(isolation_level="REPEATABLE READ")
+    return db.atomic()  # SQLite in WAL mode: the first read fixes the snapshot
+
+
+def copy_table(model: type[pw.Model], source: pw.Database, dest: pw.Database) -> int:
+    """Copy every row of one table. References to the same table (a branch's parent, a
+    correcting dues entry) are filled in once all rows exist, whatever their order."""
+    pk = model._meta.primary_key
+    fields = model._meta.sorted_fields
+    self_refs = [f.name for f in fields
+                 if isinstance(f, pw.ForeignKeyField) and f.rel_model is model]
+    # A blob field wraps bytes for the database its model is bound to, which may be neither
+    # of these two; a bytearray goes through to either driver unchanged.
+    blobs = [f.name for f in fields if isinstance(f, pw.BlobField)]
+    links = []
+    count = 0
+    query = model.select().order_by(pk).dicts().bind(source)
+    for batch in pw.chunked(query.iterator(), BATCH):
+        for row in batch:
+            for name in blobs:
+                if row[name] is not None:
+                    row[name] = bytearray(row[name])
+            refs = {name: row[name] for name in self_refs if row[name] is not None}
+            if refs:
+                links.append((row[pk.name], refs))
+                row.update(dict.fromkeys(refs))
+        model.insert_many(batch).as_rowcount().bind(dest).execute()
+        count += len(batch)
+    for key, refs in links:
+        model.update(refs).where(pk == key).bind(dest).execute()
+    return count
+
+
+@contextmanager
+def open_backup(file: Path) -> Iterator[pw.SqliteDatabase]:
+    """The backup in `file`, checked and brought up to this program's schema, in a private
+    copy: the file itself is never opened for writing."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "backup.db"
+        try:
+            shutil.copyfile(file, copy)
+        except FileNotFoundError:
+            raise KioskError(f"找不到备份文件 {file}") from None
+        except OSError as exc:
+            raise KioskError(f"无法读取备份文件 {file}：{exc.strerror}") from None
+        db = pw.SqliteDatabase(str(copy))
+        try:
+            _check_backup(db, file)
+            yield db
+        finally:
+            db.close()
+
+
+def _check_backup(db: pw.SqliteDatabase, file: Path) -> None:
+    try:
+        if db.execute_sql("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise KioskError("文件已损坏")
+        if migrations.schema_version(db) == 0:
+            raise KioskError("这不是本系统的备份文件")
+        migrations.migrate(db)
+        if not Hall.select().where(Hall.is_local == True).bind(db).exists():  # noqa: E712
+            raise KioskError("备份里没有服务中心的信息")
+    except KioskError as exc:
+        raise KioskError(f"备份文件 {file} 不能用来恢复：{exc}") from None
+    except pw.DatabaseError as exc:
+        raise KioskError(f"备份文件 {file} 不能用来恢复：文件已损坏或不是数据库"
+                         f"（{first_line(exc)}）") from None
+
+
+def restore(source: pw.SqliteDatabase, save_current_to: Path | None = None) -> int:
+    """Replace the open database's contents with those of a backup from `open_backup`;
+    returns the number of rows. The current data is first backed up to `save_current_to`
+    when that is given."""
+    target = database.obj
+    try:
+        if save_current_to:
+            backup(save_current_to)
+        with target.atomic():
+            for model in reversed(MODELS):
+                model.delete().bind(target).execute()
+            rows = sum(copy_table(model, source, target) for model in MODELS)
+            if is_postgres(target):
+                _reset_sequences(target)
+    except pw.DatabaseError as exc:
+        raise KioskError(f"恢复没有完成，原有数据没有改动：{first_line(exc)}") from None
+    return rows
+
+
+def _reset_sequences(db: pw.PostgresqlDatabase) -> None:
+    """Move PostgreSQL's id counters past the restored rows."""
+    for model in MODELS:
+        pk = model._meta.primary_key
+        if isinstance(pk, pw.AutoField):
+            table, column = model._meta.table_name, pk.column_name
+            db.execute_sql(
+                f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX("{column}"), 1), '
+                f'MAX("{column}") IS NOT NULL) FROM "{table}"',
+                (f'"{table}"', column),
+            )
