@@ -4,28 +4,47 @@ and the staff session."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import time
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from textual import _time as textual_time  # the clock Textual stamps events with
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.theme import Theme
 
 from kiosk import scan
 from kiosk.config import Config
 from kiosk.db.database import release
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, _
+from kiosk.i18n import _
+from kiosk.print_desk import PrintDesk, PrintUpdate
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.coming_soon import ComingSoonScreen
 from kiosk.screens.home import HomeScreen
-from kiosk.screens.staff.login import StaffLoginScreen
-from kiosk.services import hall, help, staff
+from kiosk.services import hall, help, requests, signin, staff
 from kiosk.theme import COLOURS
 from kiosk.widgets.idle import IdleCountdown
+
+if TYPE_CHECKING:
+    from kiosk.printing.receipt import Receipt
+
+
+
+def _area(module: str, screen: str):
+    """The first screen of an area, imported when the area is first opened: the home screen
+    comes up sooner than if every area's screens were loaded at start-up."""
+
+    def make():
+        return getattr(importlib.import_module(f"kiosk.screens.{module}"), screen)()
+
+    return make
+
+
+KIOSK_THEME = Theme(name="kiosk-contrast", dark=True, **COLOURS)
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +56,19 @@ class KioskApp(App):
     BINDINGS = [Binding("escape", "back", show=False)]
     MODES = {
         "home": HomeScreen,
-        "notices": lambda: ComingSoonScreen(N_("通知公告")),
-        "signin": lambda: ComingSoonScreen(N_("扫码签到")),
-        "requests": lambda: ComingSoonScreen(N_("办事诉求")),
-        "record": lambda: ComingSoonScreen(N_("我的记录")),
-        "staff": StaffLoginScreen,
+        "notices": _area("notices", "NoticesScreen"),
+        "signin": _area("signin", "SignInScreen"),
+        "requests": _area("requests", "RequestsScreen"),
+        "record": _area("my_record", "MyRecordScreen"),
+        "staff": _area("staff.login", "StaffLoginScreen"),
     }
     DEFAULT_MODE = "home"
+    # The kiosk theme from the start: switching to it later would re-parse all the CSS.
+    theme = Reactive(KIOSK_THEME.name)
+
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        return {**super().available_themes, KIOSK_THEME.name: KIOSK_THEME}
 
     def __init__(self, config: Config, wall_clock=dt.datetime.now):
         super().__init__()
@@ -53,12 +78,28 @@ class KioskApp(App):
         self.staff_session: staff.StaffSession | None = None
         self.scan_buffer = scan.ScanBuffer(config.scan_gap_ms / 1000, config.scan_end_ms / 1000)
         self._scan_timer = None
+        self._scan_due = 0.0
+        self._countdown_shown = False
+        self.double_reads = signin.DoubleReads()
         self.last_input = time.monotonic()
-        self.register_theme(Theme(name="kiosk-contrast", dark=True, **COLOURS))
-        self.theme = "kiosk-contrast"
+        self.printing = PrintDesk(self)
 
     def on_mount(self) -> None:
         self.set_interval(1, lambda: self.check_inactivity(time.monotonic()))
+        self.printing.start()
+
+    def on_unmount(self) -> None:
+        self.printing.stop()
+
+    # --- printing ------------------------------------------------------------------------
+
+    def print_receipt(self, receipt: Receipt, kind: str, preview: bool = True) -> None:
+        """Store the receipt and print it in the background. With `preview` the receipt is
+        shown on screen with how the printing went; without, only if it cannot print."""
+        self.printing.print_receipt(receipt, kind, preview)
+
+    def on_print_update(self, message: PrintUpdate) -> None:
+        self.printing.updated(message.update)
 
     # --- input: every key passes the scan router first ---------------------------------
 
@@ -90,14 +131,18 @@ class KioskApp(App):
                 self.show_message(_("扫到的内容太长，无法识别，请再扫一次"), "error")
 
     def _arm_scan_timer(self) -> None:
+        """Have _scan_timeout run by the buffer's deadline. A timer due no later is kept
+        (it re-arms when it finds the deadline moved on): a new timer for every key of a
+        scan would cost more than all the rest of handling the key."""
+        deadline = self.scan_buffer.deadline
+        if deadline is None or (self._scan_timer is not None and self._scan_due <= deadline):
+            return
         if self._scan_timer is not None:
             self._scan_timer.stop()
-            self._scan_timer = None
-        deadline = self.scan_buffer.deadline
-        if deadline is not None:
-            self._scan_timer = self.set_timer(
-                max(0.0, deadline - textual_time.get_time()) + 0.001, self._scan_timeout
-            )
+        self._scan_due = deadline
+        self._scan_timer = self.set_timer(
+            max(0.0, deadline - textual_time.get_time()) + 0.001, self._scan_timeout
+        )
 
     async def _scan_timeout(self) -> None:
         self._scan_timer = None
@@ -114,9 +159,27 @@ class KioskApp(App):
         if payload.kind == "S":
             self.staff_card_scanned(text)
         elif payload.kind == "M":
-            self.switch_mode("signin")
+            if not self.double_reads.is_repeat(text, time.monotonic()):
+                self.member_card_scanned(text, self.current_mode)
         else:
-            self.switch_mode("requests")
+            self.ticket_scanned(text)
+
+    @work(thread=True, exclusive=True, group="ticket")
+    def ticket_scanned(self, text: str) -> None:
+        try:
+            view = requests.by_scan(text)
+        except KioskError as exc:
+            self.call_from_thread(self.show_message, str(exc), "error")
+            return
+        finally:
+            release()
+        self.call_from_thread(self._show_ticket, view)
+
+    async def _show_ticket(self, view: requests.TicketView) -> None:
+        from kiosk.screens.request_status import RequestStatusScreen
+
+        await self._area_first_screen("requests")
+        await self.push_screen(RequestStatusScreen(view))
 
     @work(thread=True, exclusive=True, group="staff-card")
     def staff_card_scanned(self, text: str) -> None:
@@ -129,9 +192,51 @@ class KioskApp(App):
             release()
         self.call_from_thread(self._ask_pin_for, number)
 
+    @work(thread=True, group="member-card")
+    def member_card_scanned(self, text: str, mode: str) -> None:
+        """On 我的记录 a card opens the member's record; elsewhere it signs them in, and
+        with no event to sign in to (except on 扫码签到) shows their record instead."""
+        try:
+            if mode == "record":
+                result = signin.open_record(text, self.wall_clock())
+            else:
+                result = signin.sign_in(text, self.wall_clock())
+        finally:
+            release()
+        show_record = result.code == "record" or (result.code == "no_event" and mode != "signin")
+        if show_record and result.member_id is not None:
+            self.call_from_thread(self._show_record, result.member_id)
+        else:
+            self.call_from_thread(self._show_result, result)
+
+    async def _show_record(self, member_id: int) -> None:
+        await self._area_first_screen("record")
+        self.screen.show_member(member_id)
+
+    async def _area_first_screen(self, mode: str) -> None:
+        await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def _show_result(self, result: signin.SignInResult) -> None:
+        """On the area's result screen, made once and kept (installed) to paint fast."""
+        from kiosk.screens.signin_result import SignInResultScreen
+
+        name = f"signin-result-{self.current_mode}"
+        if not self.is_screen_installed(name):
+            self.install_screen(SignInResultScreen(result), name)
+        screen = self.get_screen(name)
+        screen.show(result)
+        if screen is not self.screen:
+            # in the stack under another screen (a receipt): a new one on top for this time
+            await self.push_screen(SignInResultScreen(result) if screen in self.screen_stack
+                                   else screen)
+
     async def _ask_pin_for(self, number: str) -> None:
         if self.staff_session is not None:
             return
+        from kiosk.screens.staff.login import StaffLoginScreen
+
         await self.switch_mode("staff")
         if isinstance(self.screen, StaffLoginScreen):
             self.screen.prefill(number)
@@ -173,6 +278,7 @@ class KioskApp(App):
             self._show_countdown(int(remaining + 0.999))
 
     def _show_countdown(self, seconds: int) -> None:
+        self._countdown_shown = True
         found = self.screen.query(IdleCountdown)
         if found:
             found.first().seconds = seconds
@@ -180,7 +286,9 @@ class KioskApp(App):
             self.screen.query_one("#body").mount(IdleCountdown(seconds))
 
     def _hide_countdown(self) -> None:
-        if self._screen_stacks.get(self.current_mode):  # input can arrive before the first screen
+        """Called for every key: looks for the countdown only when one was shown."""
+        if self._countdown_shown and self._screen_stacks.get(self.current_mode):
+            self._countdown_shown = False  # (input can arrive before the first screen)
             self.screen.query(IdleCountdown).remove()
 
     # --- help and staff ------------------------------------------------------------------

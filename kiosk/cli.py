@@ -22,11 +22,16 @@ import peewee
 from kiosk import labels
 from kiosk.config import LANGUAGES, Config, load_config
 from kiosk.db.database import first_line, release, safe_url
-from kiosk.db.models import ROLES, now
+from kiosk.db.models import ROLES, Card, Member, now
 from kiosk.db.session import open_database
 from kiosk.errors import KioskError
+from kiosk.printing.escpos import PrintFormat
+from kiosk.printing.printers import parse_address
+from kiosk.printing.receipts import member_card, printer_test_page
+from kiosk.printing.spool import print_now
 from kiosk.services import (
-    audit, backup, cards, events, hall, members, notices, requests, setup, staff,
+    audit, backup, cards, events, hall, members, notices, printing, privacy, requests, setup,
+    staff,
 )
 
 COLUMN_LABELS = {
@@ -34,6 +39,9 @@ COLUMN_LABELS = {
     "id": "编号", "title": "标题", "type": "类型", "signin_open": "可签到", "start": "开始",
     "category": "类别", "pinned": "置顶", "ticket": "回执号", "verdict": "评价", "created": "提交",
     "role": "角色", "active": "启用", "locked_until": "锁定到",
+    "queued": "排队时间", "kind": "种类", "attempts": "次数",
+    "event_id": "会议", "member_number": "党员编号", "time": "时间", "late": "迟到",
+    "key_id": "公钥", "hall": "服务中心", "local": "本中心", "added": "导入时间",
 }
 
 
@@ -183,7 +191,7 @@ def cmd_notices_list(args) -> int:
     _open(args)
     rows = [notices.notice_record(n) for n in notices.list_notices()]
     _output(args, rows, ("number", "title", "category", "status", "pinned"),
-            {"category": labels.NOTICE_CATEGORIES})
+            {"category": labels.NOTICE_CATEGORIES, "status": labels.NOTICE_STATUSES})
     return 0
 
 
@@ -196,13 +204,44 @@ def cmd_requests_list(args) -> int:
     return 0
 
 
+def cmd_print_jobs_list(args) -> int:
+    _open(args)
+    rows = [printing.job_record(job) for job in printing.list_jobs()]
+    _output(args, rows, ("queued", "kind", "status", "attempts", "title"),
+            {"kind": labels.PRINT_KINDS, "status": labels.PRINT_STATUSES})
+    return 0
+
+
+def cmd_printer_test(args) -> int:
+    config = _open(args)
+    address = parse_address(config.printer)
+    if address.scheme == "none":
+        raise KioskError("没有设置打印机：请在配置里设置 printer，或用 --printer 指定，"
+                         "如 --printer tcp://192.168.1.50")
+    page = printer_test_page(hall=hall.hall_name(), time=now(), printer=config.printer,
+                     paper_mm=config.paper_mm, mode=config.printer_mode,
+                     profile=config.printer_profile)
+    if print_now(page, "test", address, PrintFormat.from_config(config),
+                 config.printer_timeout_ms / 1000):
+        print(f"测试页已打印到 {address}，请看看打印出来的字和二维码是否清楚")
+    else:
+        print("正在运行的自助终端接过了这张测试页，由它来打印")
+    return 0
+
+
 def cmd_audit_verify(args) -> int:
     _open(args)
     result = audit.verify()
     if not result.ok:
         print(f"错误：审计日志被改动过：{result.problem}", file=sys.stderr)
         return 1
-    print(f"审计日志完好：共 {result.entries} 条记录，没有被改动的痕迹")
+    problems = notices.verify_versions()
+    if problems:
+        print(f"错误：通知公告与审计日志对不上：{problems[0]}（共 {len(problems)} 处）",
+              file=sys.stderr)
+        return 1
+    print(f"审计日志完好：共 {result.entries} 条记录，没有被改动的痕迹；"
+          "已发布的通知与日志里的记录一致")
     return 0
 
 
@@ -243,6 +282,110 @@ def cmd_staff_card(args) -> int:
     config = _open(args)
     print(staff.issue_card(None, args.number, config.keys_dir))
     print("新工作证已签发，这个工号以前的工作证不再有效", file=sys.stderr)
+    return 0
+
+
+def _current_card(args, config: Config) -> tuple[str, Card, Member]:
+    """The member's card payload, card and member; their first card is issued if they
+    have none yet."""
+    member = members.get_member(args.member)
+    found = cards.card_payload(member, config.keys_dir)
+    if found is None:
+        cards.issue_member_card(None, member, config.keys_dir)
+        print(f"党员 {member.number} 还没有卡，已签发第 1 张", file=sys.stderr)
+        found = cards.card_payload(member, config.keys_dir)
+    payload, card = found
+    return payload, card, member
+
+
+def cmd_card_payload(args) -> int:
+    config = _open(args)
+    print(_current_card(args, config)[0])
+    return 0
+
+
+def cmd_card_issue(args) -> int:
+    config = _open(args)
+    member = members.get_member(args.member)
+    print(cards.issue_member_card(None, member, config.keys_dir))
+    print(f"已为党员 {member.number} 签发新卡，以前的卡不再有效", file=sys.stderr)
+    return 0
+
+
+def cmd_card_revoke(args) -> int:
+    _open(args)
+    member = members.get_member(args.member)
+    cards.revoke_member_card(None, member)
+    print(f"党员 {member.number} 的卡已停用；补办新卡：kiosk card issue {member.number}")
+    return 0
+
+
+def cmd_card_png(args) -> int:
+    config = _open(args)
+    payload, _card, member = _current_card(args, config)
+    from kiosk.services.card_image import write_card_png
+
+    write_card_png(Path(args.file), payload=payload, hall=hall.hall_name(),
+                   name=privacy.mask_name(member.name), number=member.number, title="党员卡",
+                   font=config.printer_font)
+    print(f"已写入党员 {member.number} 的卡片图片：{args.file}")
+    return 0
+
+
+def cmd_card_print(args) -> int:
+    config = _open(args)
+    address = parse_address(config.printer)
+    if address.scheme == "none":
+        raise KioskError("没有设置打印机：请在配置里设置 printer，或用 --printer 指定")
+    payload, card, member = _current_card(args, config)
+    receipt = member_card(hall=hall.hall_name(), time=now(), name=privacy.mask_name(member.name),
+                          number=member.number, branch=member.branch.name, payload=payload,
+                          serial=card.serial, issued=card.issued)
+    if print_now(receipt, "card", address, PrintFormat.from_config(config),
+                 config.printer_timeout_ms / 1000):
+        print(f"党员 {member.number} 的卡已打印到 {address}")
+    else:
+        print("正在运行的自助终端接过了这张卡，由它来打印")
+    return 0
+
+
+def cmd_attendance_list(args) -> int:
+    _open(args)
+    if args.event is not None:
+        events.get_event(args.event)
+    rows = [events.attendance_record(r, full=args.full) for r in events.list_attendance(args.event)]
+    _output(args, rows, ("event_id", "member_number", "name", "kind", "time", "late"),
+            {"kind": labels.ATTENDANCE_KINDS})
+    return 0
+
+
+def cmd_keys_export(args) -> int:
+    _open(args)
+    text = cards.export_key()
+    if args.file:
+        Path(args.file).write_text(text + "\n", encoding="utf-8")
+        print(f"本服务中心的公钥已写入 {args.file}：交给其他服务中心用 kiosk keys import 导入")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_keys_import(args) -> int:
+    _open(args)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KioskError(f"无法读取公钥文件 {args.file}：{exc}") from None
+    key = cards.import_key(text)
+    print(f"已导入 {key.hall_name} 的公钥 {key.key_id}：这个服务中心签发的党员卡可以在这里签到了")
+    return 0
+
+
+def cmd_keys_list(args) -> int:
+    _open(args)
+    rows = [{"key_id": k.key_id, "hall": k.hall_name, "local": k.is_local, "added": k.added}
+            for k in cards.list_keys()]
+    _output(args, rows, ("key_id", "hall", "local", "added"))
     return 0
 
 
@@ -350,6 +493,39 @@ def build_parser() -> argparse.ArgumentParser:
             listing.add_argument("--full", action="store_true", help="显示完整的个人信息（默认遮挡）")
 
     command(group("audit", "审计日志"), "verify", cmd_audit_verify, "检查审计日志有没有被改动")
+
+    attendance = command(group("attendance", "签到记录"), "list", cmd_attendance_list, "列出签到记录")
+    attendance.add_argument("--event", type=int, metavar="ID", help="只列出这个会议的")
+    attendance.add_argument("--json", action="store_true", help="输出 JSON")
+    attendance.add_argument("--full", action="store_true", help="显示完整的姓名（默认遮挡）")
+
+    member_cards = group("card", "党员卡")
+    for name, func, text in (
+        ("payload", cmd_card_payload, "显示党员卡二维码的内容（还没有卡就签发第 1 张）"),
+        ("issue", cmd_card_issue, "补办新卡（以前的卡停用），显示二维码内容"),
+        ("revoke", cmd_card_revoke, "停用党员卡（挂失）"),
+        ("png", cmd_card_png, "把党员卡画成图片（PNG），可以打印出来"),
+        ("print", cmd_card_print, "在小票打印机上打印党员卡"),
+    ):
+        sub = command(member_cards, name, func, text)
+        sub.add_argument("member", metavar="党员编号")
+        if name == "png":
+            sub.add_argument("file", metavar="文件")
+        if name == "print":
+            sub.add_argument("--printer", metavar="URI", help="小票打印机（不给就用配置里的）")
+
+    keys = group("keys", "签名公钥（让其他服务中心的党员卡也能在这里签到）")
+    command(keys, "export", cmd_keys_export, "导出本服务中心的公钥").add_argument(
+        "file", nargs="?", metavar="文件", help="写到这个文件（不给就显示出来）")
+    command(keys, "import", cmd_keys_import, "导入其他服务中心的公钥").add_argument(
+        "file", metavar="文件")
+    command(keys, "list", cmd_keys_list, "列出信任的公钥").add_argument(
+        "--json", action="store_true", help="输出 JSON")
+
+    command(group("print-jobs", "打印任务"), "list", cmd_print_jobs_list, "列出打印任务").add_argument(
+        "--json", action="store_true", help="输出 JSON")
+    command(group("printer", "小票打印机"), "test", cmd_printer_test, "打印一张测试页").add_argument(
+        "--printer", metavar="URI", help="小票打印机，如 tcp://192.168.1.50（不给就用配置里的）")
 
     accounts = group("staff", "工作人员账号")
 

@@ -37,8 +37,16 @@ class Config:
     idle_seconds: int = 90  # public screens return home after this long without input
     idle_warning_seconds: int = 15  # countdown with a 继续 button before that happens
     staff_idle_seconds: int = 180  # staff sessions log out after this long
+    request_overdue_days: int = 7  # open requests older than this are highlighted for staff
     scan_gap_ms: int = 40  # keys closer than this belong to one scanner burst
     scan_end_ms: int = 150  # silence that ends a burst sent without Enter
+    # the printer settings are checked when the printer is set up (kiosk.printing.escpos)
+    paper_mm: int = 58  # receipt paper: 58 (32 columns) or 80 (48 columns)
+    printer_mode: str = "text"  # text: the printer's Chinese font; raster: pictures
+    printer_profile: str = "default"  # default (QR codes, status) or simple
+    printer_font: str = ""  # raster mode: a CJK font file; empty: found by fontconfig
+    printer_timeout_ms: int = 3000  # each wait for the printer
+    print_retry_ms: int = 5000  # first wait before printing again; doubles each time
 
     @property
     def db_url(self) -> str:
@@ -69,7 +77,8 @@ def _coerce(name: str, raw: object, target: type) -> object:
     return raw
 
 
-_FIELD_TYPES = {"data_dir": Path, "db": str, "lang": str, "printer": str}
+_FIELD_TYPES = {"data_dir": Path, "db": str, "lang": str, "printer": str, "printer_mode": str,
+                "printer_profile": str, "printer_font": str}
 
 
 def _apply(config: Config, values: dict[str, object], source: str) -> None:

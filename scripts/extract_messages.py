@@ -29,7 +29,8 @@ def messages() -> list[str]:
                 found[node.args[0].value] = None
     for name, table in vars(labels).items():
         if name.isupper() and isinstance(table, dict):
-            found.update(dict.fromkeys(table.values()))
+            for value in table.values():
+                found.update(dict.fromkeys(value if isinstance(value, tuple) else (value,)))
     return list(found)
 
 

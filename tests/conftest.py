@@ -11,6 +11,7 @@ from pathlib import Path
 import peewee
 import pytest
 
+from kiosk import i18n
 from kiosk.config import Config
 from kiosk.db import models
 from kiosk.db.database import database
@@ -18,6 +19,13 @@ from kiosk.db.session import open_database
 from kiosk.services import setup
 
 PG_SERVER = os.environ.get("KIOSK_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(autouse=True)
+def chinese_after_each_test():
+    """A test that switches the language (`kiosk run --lang en`) must not leak it."""
+    yield
+    i18n.set_language("zh_CN")
 
 
 @pytest.fixture(scope="session")

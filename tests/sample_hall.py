@@ -14,6 +14,7 @@ from kiosk.db.models import (
 )
 from kiosk.services import audit, cards, staff
 from kiosk.services.hall import local_hall
+from kiosk.services.notices import version_digest
 
 MEMBER = ("M001", "张三明", "13812341234", "350102199001011234")  # number, name, phone, ID
 REQUEST = ("T0001", "13998765432", "村口路灯坏了，请联系我 13998765432")  # ticket, phone, text
@@ -65,8 +66,9 @@ def fill_every_table() -> None:
     notice = Notice.create(hall=hall, number=1, category="finance", title="2026 年村务财务公开",
                            body="# 收支\n\n- 道路维修 ¥12,000 🚧", pinned=True, status="published",
                            published=at, valid_from=at.date())
-    NoticeVersion.create(hall=hall, notice=notice, version=1, title=notice.title, body=notice.body,
-                         changed_by_role="staff")
+    version = NoticeVersion.create(hall=hall, notice=notice, version=1, title=notice.title,
+                                   body=notice.body, category=notice.category,
+                                   valid_from=notice.valid_from, changed_by_role="staff")
 
     ticket, request_phone, text = REQUEST
     Request.create(hall=hall, ticket=ticket, secret="ABCDEFGHIJKLMNOP", category="utilities",
@@ -82,4 +84,5 @@ def fill_every_table() -> None:
                        receipt_no="D2026-0001", received_by=admin)
     Dues.create(id=uuid.UUID(int=1), hall=hall, member=member, first_month="2026-01", months=-3,
                 amount=Decimal("-12.50"), receipt_no="D2026-0002", reverses=paid)
-    audit.record("notice.publish", actor=f"staff:{admin_number}", subject=str(notice.id))
+    audit.record("notice.publish", actor=f"staff:{admin_number}", subject=str(notice.id),
+                 version=1, digest=version_digest(version))

@@ -47,10 +47,12 @@ async def test_home_tiles_by_click_and_back_button(make_app):
             assert app.current_mode == "home"
 
 
-async def test_unbuilt_areas_say_so_plainly(make_app):
+async def test_unbuilt_areas_say_so_plainly(make_app, staff_accounts):
+    admin, _clerk = staff_accounts
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("1")
+        await log_in(pilot, admin[0], admin[3])
+        await pilot.click("#area-reports")
         await settle(pilot)
         assert isinstance(app.screen, ComingSoonScreen)
         assert "建设中" in screen_text(app) and "呼叫工作人员" in screen_text(app)

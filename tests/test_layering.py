@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-CORE_PACKAGES = ("kiosk.services", "kiosk.db")
+CORE_PACKAGES = ("kiosk.services", "kiosk.db", "kiosk.printing")
 CORE_MODULES = ("kiosk.scan", "kiosk.config", "kiosk.errors")
 
 

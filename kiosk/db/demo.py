@@ -25,11 +25,11 @@ from kiosk.db.models import (
 )
 from kiosk.errors import KioskError
 from kiosk.services import audit, setup, staff
+from kiosk.services.notices import version_digest
+from kiosk.services.privacy import id_check_char
 
 SEED = 20240701
 REGION = "990102"  # made up: no province code starts with 99
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK_CHARS = "10X98765432"  # ISO 7064 MOD 11-2, as GB 11643 uses it
 PHONE_PREFIXES = ("139", "158", "188")
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 MONTHLY_DUES = (Decimal("0.20"), Decimal("2.00"))  # farmers; members with a wage
@@ -115,10 +115,6 @@ def _phone_numbers(rng: random.Random):
     """Unique, clearly invented mobile numbers such as 13900001234."""
     for tail in rng.sample(range(1, 10000), 9999):
         yield f"{rng.choice(PHONE_PREFIXES)}0000{tail:04d}"
-
-
-def id_check_char(first17: str) -> str:
-    return ID_CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
 
 
 def _id_number(rng: random.Random, birth: dt.date, sex: str) -> str:
@@ -367,7 +363,7 @@ def _dues(rng, hall: Hall, members: list[Member], receiver: StaffUser, now: dt.d
 
 def _notices(rng, hall: Hall, now: dt.datetime) -> int:
     specs = sorted(_load("notices.toml")["notice"], key=lambda s: -s["days_ago"])
-    notices, versions = [], []
+    rows, versions = [], []
     for number, spec in enumerate(specs, start=1):
         published = _office_hours(rng, now, -spec["days_ago"])
         month_before = published.replace(day=1) - dt.timedelta(days=1)
@@ -381,7 +377,7 @@ def _notices(rng, hall: Hall, now: dt.datetime) -> int:
         retract = spec.get("retract")
         valid_days = spec.get("valid_days")
         notice_id = uuid.uuid4()
-        notices.append({
+        rows.append({
             "id": notice_id, "hall": hall, "number": number, "category": spec["category"],
             "title": title, "body": bodies[-1], "pinned": spec.get("pinned", False),
             "valid_from": published.date() if live else None,
@@ -391,19 +387,32 @@ def _notices(rng, hall: Hall, now: dt.datetime) -> int:
             "published": published if live else None,
             "retracted": _at(now, -retract["days_ago"], 10) if retract else None,
             "retract_reason": retract["reason"] if retract else "",
+            "retracted_by_role": "staff" if retract else "",
             "created": published - dt.timedelta(hours=1),
         })
         edit = spec.get("edit", {})
         for version, body in enumerate(bodies, start=1):
             versions.append({
                 "hall": hall, "notice": notice_id, "version": version, "title": title,
-                "body": body, "changed_by_role": "staff",
+                "body": body, "category": rows[-1]["category"],
+                "valid_from": rows[-1]["valid_from"], "valid_until": rows[-1]["valid_until"],
+                "changed_by_role": "staff",
                 "changed": published if version == 1 else _at(now, -edit["days_ago"], 15),
                 "note": edit.get("note", "") if version > 1 else "",
             })
-    Notice.insert_many(notices).execute()
+    Notice.insert_many(rows).execute()
     NoticeVersion.insert_many(versions).execute()
-    return len(notices)
+    _audit_notices()
+    return len(rows)
+
+
+def _audit_notices() -> None:
+    """One audit entry with the digest of every published demo version, so that
+    `kiosk audit verify` finds the demo board in order."""
+    published = (NoticeVersion.select(NoticeVersion, Notice).join(Notice)
+                 .where(Notice.status != "draft"))
+    digests = {f"{v.notice_id}/{v.version}": version_digest(v) for v in published}
+    audit.record("demo.notices", subject=str(len(digests)), digests=digests)
 
 
 # --- requests -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import peewee
 
-from kiosk.db import models
+from kiosk.db import fulltext, models
 from kiosk.errors import KioskError
 
 Upgrade = Callable[[peewee.Database], None]
@@ -70,6 +70,7 @@ def _migrate(db: peewee.Database, version: int, upgrades: Mapping[int, Upgrade])
         if before == 0:
             with db.atomic():
                 db.create_tables(models.ALL_MODELS)
+                fulltext.create_search_index(db)
                 models.Meta.put("schema_version", str(version))
             return before
         for step in range(before, version):

@@ -67,7 +67,10 @@ STATUSES = ("normal", "flowed_out", "flowed_in", "transferred_out", "deceased")
 
 
 class Member(BaseModel):
-    number = pw.CharField(unique=True, max_length=20)  # upper-case letters and digits
+    number = pw.CharField(max_length=20, index=True)  # upper-case letters and digits
+    # whose key signs the member's cards: "" this hall's, else another hall's key id (a
+    # member from elsewhere, added when their card is first scanned here)
+    card_key = pw.CharField(max_length=16, default="")
     name = pw.CharField(max_length=50)
     name_initials = pw.CharField(max_length=20, default="", index=True)  # pinyin, e.g. "zs"
     sex = pw.CharField(max_length=1, default="")  # M / F
@@ -85,6 +88,9 @@ class Member(BaseModel):
     address = pw.CharField(max_length=200, default="")
     home_org = pw.CharField(max_length=100, default="")  # for members who flowed in
     created = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("card_key", "number"), True),)
 
 
 class MemberStageChange(BaseModel):
@@ -197,12 +203,16 @@ class Notice(BaseModel):
     pinned = pw.BooleanField(default=False)
     valid_from = pw.DateField(null=True)
     valid_until = pw.DateField(null=True)
-    status = pw.CharField(max_length=10, default="draft")  # draft / published / retracted
+    status = pw.CharField(max_length=10, default="draft", index=True)  # draft/published/retracted
     version = pw.IntegerField(default=1)
-    published = pw.DateTimeField(null=True)
+    published = pw.DateTimeField(null=True, index=True)
     retracted = pw.DateTimeField(null=True)
     retract_reason = pw.TextField(default="")
+    retracted_by_role = pw.CharField(max_length=10, default="")
     created = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("pinned", "published"), False),)  # the board: pinned first, then newest
 
 
 class NoticeVersion(BaseModel):
@@ -212,9 +222,12 @@ class NoticeVersion(BaseModel):
     version = pw.IntegerField()
     title = pw.CharField(max_length=200)
     body = pw.TextField()
+    category = pw.CharField(max_length=10)
+    valid_from = pw.DateField(null=True)
+    valid_until = pw.DateField(null=True)
     changed = pw.DateTimeField(default=now)
     changed_by_role = pw.CharField(max_length=10)
-    note = pw.TextField(default="")
+    note = pw.TextField(default="")  # why it was changed (required from version 2 on)
 
     class Meta:
         indexes = ((("notice", "version"), True),)
@@ -241,6 +254,9 @@ class Request(BaseModel):
     assigned_to = pw.ForeignKeyField(StaffUser, null=True)
     verdict = pw.CharField(max_length=20, default="")
     verdict_comment = pw.TextField(default="")
+    reopened = pw.IntegerField(default=0)  # times reopened (by 不满意 or by staff)
+    failed_lookups = pw.IntegerField(default=0)  # wrong phone digits in a row
+    lookup_locked_until = pw.DateTimeField(null=True)
     created = pw.DateTimeField(default=now)
     updated = pw.DateTimeField(default=now)
     closed = pw.DateTimeField(null=True)

@@ -7,14 +7,20 @@ cards offline. `cryptography` is imported on first use, keeping it off the start
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
+import json
 import os
 from pathlib import Path
 
-from kiosk.db.models import HallKey
+from peewee import fn
+
+from kiosk.db.database import write_lock
+from kiosk.db.models import Card, HallKey, Member, now
 from kiosk.errors import KioskError
 from kiosk.scan import CardPayload, InvalidPayload, parse_payload
+from kiosk.services import audit
 
 
 def _b32(raw: bytes) -> str:
@@ -87,6 +93,11 @@ class CardRejected(Exception):
 
 def verify_card(text: str) -> CardPayload:
     """Parse and check the signature; raise CardRejected("invalid") otherwise."""
+    return verified_with_key(text)[0]
+
+
+def verified_with_key(text: str) -> tuple[CardPayload, HallKey]:
+    """verify_card, with the key that signed the card."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -105,5 +116,87 @@ def verify_card(text: str) -> CardPayload:
         )
     except (InvalidSignature, ValueError):
         raise CardRejected("invalid") from None
+    return payload, key
+
+
+
+# --- member cards: issue, reissue, revoke ------------------------------------------------
+
+def _actor(session) -> str:
+    return session.actor if session else "system"
+
+
+def _current(member: Member) -> Card | None:
+    return (Card.select().where((Card.member == member) & Card.revoked.is_null())
+            .order_by(Card.serial.desc()).first())
+
+
+def issue_member_card(session, member: Member, keys_dir: Path, on: dt.date | None = None) -> str:
+    """A new card for a member of this hall; every older card of theirs stops working.
+    Returns the payload. `session` None is the command line."""
+    if member.card_key:
+        raise KioskError("这位党员的卡由原来的服务中心签发，不能在这里补办")
+    with write_lock():
+        last = Card.select(fn.MAX(Card.serial)).where(Card.member == member).scalar() or 0
+        issued = on or now().date()
+        payload = sign_card(keys_dir, "M", member.number, last + 1, issued)
+        at = now()
+        revoked = (Card.update(revoked=at)
+                   .where((Card.member == member) & Card.revoked.is_null()).execute())
+        Card.create(member=member, serial=last + 1, key_id=local_key().key_id, issued=issued)
+        audit.record("card.issue", actor=_actor(session), subject=member.number,
+                     serial=last + 1, revoked=revoked)
     return payload
 
+
+def revoke_member_card(session, member: Member) -> None:
+    with write_lock():
+        card = _current(member)
+        if card is None:
+            raise KioskError("这位党员没有在用的卡")
+        card.revoked = now()
+        card.save()
+        audit.record("card.revoke", actor=_actor(session), subject=member.number,
+                     serial=card.serial)
+
+
+def card_payload(member: Member, keys_dir: Path) -> tuple[str, Card] | None:
+    """The member's card in use, signed again (Ed25519 signatures are deterministic, so
+    this is the same text as on the card), or None when they have none."""
+    card = _current(member)
+    if card is None:
+        return None
+    return sign_card(keys_dir, "M", member.number, card.serial, card.issued), card
+
+
+# --- other halls' keys -------------------------------------------------------------------
+
+def export_key() -> str:
+    """This hall's public key as a small JSON text, for other halls to import."""
+    key = local_key()
+    return json.dumps({"kind": "village-hall-kiosk public key", "key_id": key.key_id,
+                       "hall": key.hall_name, "public_key": _b32(bytes(key.public_key))},
+                      ensure_ascii=False)
+
+
+def import_key(text: str, actor: str = "system") -> HallKey:
+    """Trust another hall's cards: their members' cards then verify here, offline."""
+    try:
+        data = json.loads(text)
+        public = _unb32(data["public_key"])
+        hall_name = str(data["hall"]).strip()
+        claimed = str(data["key_id"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise KioskError("这不是服务中心的公钥文件（应由 kiosk keys export 生成）") from None
+    if len(public) != 32 or key_id_of(public) != claimed or not hall_name:
+        raise KioskError("公钥文件内容不完整或被改动过")
+    with write_lock():
+        if HallKey.get_or_none(HallKey.key_id == claimed) is not None:
+            raise KioskError(f"公钥 {claimed}（{hall_name}）已经导入过了")
+        key = HallKey.create(key_id=claimed, hall_name=hall_name, public_key=public)
+        audit.record("keys.import", actor=actor, subject=claimed, hall=hall_name)
+    return key
+
+
+def list_keys() -> list[HallKey]:
+    return list(HallKey.select().order_by(HallKey.is_local.desc(), HallKey.added))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from textual.widgets import Static
 
 
-def qr_text(data: str) -> str:
+def qr_text(data: str, **options) -> str:
+    """`options` go to segno.make (error level M unless given)."""
     import segno  # only needed when a code is shown
 
-    matrix = [list(row) for row in segno.make(data, error="m").matrix_iter(border=2)]
+    code = segno.make(data, **{"error": "m", **options})
+    matrix = [list(row) for row in code.matrix_iter(border=2)]
     if len(matrix) % 2:
         matrix.append([0] * len(matrix[0]))
     lines = []
@@ -21,5 +23,5 @@ def qr_text(data: str) -> str:
 
 
 class QrCode(Static):
-    def __init__(self, data: str, **kwargs):
-        super().__init__(qr_text(data), **kwargs)
+    def __init__(self, data: str, qr_options: dict | None = None, **kwargs):
+        super().__init__(qr_text(data, **(qr_options or {})), **kwargs)

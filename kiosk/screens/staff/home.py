@@ -16,6 +16,11 @@ from kiosk.screens.coming_soon import ComingSoonScreen
 from kiosk.screens.home import AREA_TITLES
 from kiosk.screens.staff.accounts import StaffAccountsScreen
 from kiosk.screens.staff.audit_log import AuditLogScreen
+from kiosk.screens.staff.events import EventsScreen
+from kiosk.screens.staff.members import MembersScreen
+from kiosk.screens.staff.notices import StaffNoticesScreen
+from kiosk.screens.staff.printer import PrinterScreen
+from kiosk.screens.staff.requests import StaffRequestsScreen
 from kiosk.services import help
 
 # (id, title, admin only); areas without a screen yet open a "coming soon" panel.
@@ -29,7 +34,9 @@ AREAS = (
     ("accounts", N_("工作人员账号"), True),
     ("audit", N_("操作日志"), False),
 )
-SCREENS = {"accounts": StaffAccountsScreen, "audit": AuditLogScreen}
+SCREENS = {"accounts": StaffAccountsScreen, "audit": AuditLogScreen, "printer": PrinterScreen,
+           "events": EventsScreen, "members": MembersScreen, "notices": StaffNoticesScreen,
+           "requests": StaffRequestsScreen}
 
 
 def waited_text(waited: dt.timedelta) -> str:

@@ -1,0 +1,1 @@
+"""Benchmarks for the kiosk: `python -m bench` runs every figure (see docs/PERFORMANCE.md)."""

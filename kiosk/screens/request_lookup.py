@@ -1,0 +1,81 @@
+"""查办理进度 without the ticket QR: the ticket number and the phone's last 4 digits, on a
+big keypad."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from kiosk.db.database import release
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.screens.base import KioskScreen
+from kiosk.services import requests
+from kiosk.widgets.keypad import Keypad
+
+
+class RequestLookupScreen(KioskScreen):
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("查办理进度"), classes="screen-title")
+        with Horizontal(id="lookup"):
+            with Vertical(id="lookup-fields"):
+                yield Label(_("回执号（Q 后面的数字）"))
+                yield Input(id="lookup-ticket", max_length=8, restrict=r"[0-9]*",
+                            placeholder=_("如 123456"))
+                yield Label(_("留的电话的后四位"))
+                yield Input(id="lookup-digits", max_length=4, restrict=r"[0-9]*")
+                yield Static(_("有回执？直接扫回执上的二维码更快"), classes="hint")
+            yield Keypad(id="keypad")
+
+    def on_mount(self) -> None:
+        self.query_one("#lookup-ticket", Input).focus()
+
+    def on_keypad_pressed(self, event: Keypad.Pressed) -> None:
+        field = self.focused if isinstance(self.focused, Input) else \
+            self.query_one("#lookup-ticket", Input)
+        if event.key == "enter":
+            self._submit()
+        elif event.key == "delete":
+            field.value = field.value[:-1]
+        else:
+            field.insert_text_at_cursor(event.key)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def _submit(self) -> None:
+        ticket = self.query_one("#lookup-ticket", Input)
+        digits = self.query_one("#lookup-digits", Input)
+        if not ticket.value:
+            ticket.focus()
+        elif len(digits.value) != 4:
+            digits.focus()
+            self.show_message(_("请输入电话的后四位"), "info")
+        else:
+            self.show_message(_("正在查询……"), "info")
+            self._look_up(ticket.value, digits.value)
+
+    @work(thread=True, exclusive=True)
+    def _look_up(self, ticket: str, digits: str) -> None:
+        try:
+            view = requests.by_number(ticket, digits)
+        except KioskError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        finally:
+            release()
+        self.app.call_from_thread(self._found, view)
+
+    def _refused(self, message: str) -> None:
+        self.show_message(message, "error")
+        digits = self.query_one("#lookup-digits", Input)
+        digits.value = ""
+        digits.focus()
+
+    def _found(self, view: requests.TicketView) -> None:
+        from kiosk.screens.request_status import RequestStatusScreen
+
+        self.app.switch_screen(RequestStatusScreen(view))

@@ -1,0 +1,155 @@
+"""The printer for staff: how it is doing, the print queue with retry, reprint and cancel, a
+look at any stored receipt, and a test page."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Static
+
+from kiosk import labels
+from kiosk.db.database import release
+from kiosk.db.models import now
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.printing.layout import COLUMNS
+from kiosk.printing.receipts import printer_test_page
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.receipt import ReceiptScreen
+from kiosk.services import printing
+from kiosk.widgets.chrome import MessageLine
+
+REFRESH_SECONDS = 2
+
+
+class PrinterScreen(KioskScreen):
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("打印机"), classes="screen-title")
+        yield MessageLine(id="printer-state")
+        yield Static(id="printer-setup")
+        yield DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
+        with Horizontal(classes="form-row"):
+            yield Button(_("打印测试页"), id="test-page")
+            yield Button(_("重试"), id="retry", classes="secondary")
+            yield Button(_("补打"), id="reprint", classes="secondary")
+            yield Button(_("取消"), id="cancel", classes="secondary")
+            yield Button(_("查看回执"), id="view", classes="secondary")
+
+    def on_mount(self) -> None:
+        config = self.app.config
+        self.query_one(DataTable).add_columns(_("时间"), _("回执"), _("状态"), _("次数"), _("说明"))
+        self.query_one("#printer-setup", Static).update(
+            _("纸宽 {mm} 毫米（每行 {n} 列） · 打印方式：{mode} · 打印机类型：{profile}").format(
+                mm=config.paper_mm, n=COLUMNS[config.paper_mm],
+                mode=_(labels.PRINTER_MODES[config.printer_mode]), profile=config.printer_profile))
+        self.reload()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        try:
+            rows = [self._row(job) for job in printing.list_jobs(100)]
+            waiting = printing.waiting_count()
+        finally:
+            release()
+        self.app.call_from_thread(self._fill, rows, waiting)
+
+    @staticmethod
+    def _row(job) -> tuple:
+        status = _(labels.PRINT_STATUSES.get(job.status, job.status))
+        if job.status == "queued" and job.attempts:
+            status = _("等待重试")
+        kind = _(labels.PRINT_KINDS.get(job.kind, job.kind))
+        return (str(job.id), f"{job.queued:%m-%d %H:%M:%S}", kind, status, str(job.attempts),
+                job.last_error)
+
+    def _fill(self, rows: list[tuple], waiting: int) -> None:
+        if not self.query("#jobs-table"):  # the screen closed while the rows were read
+            return
+        self._show_state(waiting)
+        table = self.query_one(DataTable)
+        selected = self._selected()
+        table.clear()
+        for job_id, *cells in rows:
+            table.add_row(*cells, key=job_id)
+        if selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def _show_state(self, waiting: int) -> None:
+        desk = self.app.printing
+        line = self.query_one("#printer-state", MessageLine)
+        queue = _("，排队 {n} 张").format(n=waiting) if waiting else ""
+        if desk.spool is None:
+            line.show(_("{problem}：回执只显示在屏幕上，并保存在下面，可以以后补打").format(
+                problem=desk.problem), "error")
+            return
+        state, where = desk.spool.state, str(desk.spool.address)
+        if state.ok is None:
+            line.show(_("打印机 {where}：还没有打印过，可以先打印一张测试页").format(where=where) + queue,
+                      "info")
+        elif state.ok:
+            line.show(_("打印机 {where} 正常，{time} 打印成功").format(
+                where=where, time=f"{state.at:%H:%M:%S}") + queue, "ok")
+        else:
+            problem = state.message if where in state.message else _("打印机 {where}：{problem}").format(
+                where=where, problem=state.message)
+            line.show(problem + queue, "error")
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"retry": (printing.retry, _("已重新排队")),
+                   "reprint": (printing.reprint, _("已排队补打，补打的回执上印有「补打」")),
+                   "cancel": (printing.cancel, _("已取消"))}
+        button = event.button.id
+        if button not in (*actions, "test-page", "view"):
+            return
+        event.stop()
+        if button == "test-page":
+            config = self.app.config
+            self.app.print_receipt(printer_test_page(
+                hall=self.app.hall_name, time=now(), printer=config.printer,
+                paper_mm=config.paper_mm, mode=config.printer_mode,
+                profile=config.printer_profile), "test")
+            return
+        job_id = self._selected()
+        if job_id is None:
+            self.show_message(_("请先在表格里选中一个打印任务"), "error")
+        elif button == "view":
+            self._view(job_id)
+        elif self.app.printing.spool is None and button != "cancel":
+            self.show_message(_("没有连接打印机，现在不能打印"), "error")
+        else:
+            change, done = actions[button]
+            self._change(change, job_id, done)
+
+    @work(thread=True, group="change")
+    def _change(self, change, job_id: str, done: str) -> None:
+        try:
+            change(self.app.staff_session, job_id)
+        except KioskError as exc:
+            self.app.call_from_thread(self.show_message, str(exc), "error")
+            return
+        finally:
+            release()
+        if self.app.printing.spool is not None:
+            self.app.printing.spool.wake()
+        self.app.call_from_thread(self.show_message, done, "ok")
+        self.app.call_from_thread(self.reload)
+
+    @work(thread=True, group="change")
+    def _view(self, job_id: str) -> None:
+        try:
+            receipt = printing.receipt_of(printing.get(job_id))
+        except KioskError as exc:
+            self.app.call_from_thread(self.show_message, str(exc), "error")
+            return
+        finally:
+            release()
+        screen = ReceiptScreen(receipt, self.app.config.paper_mm, outcome=None)
+        self.app.call_from_thread(self.app.push_screen, screen)
