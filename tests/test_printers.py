@@ -78,8 +78,7 @@ def test_a_printer_that_accepts_and_hangs_times_out():
             send(parse_address(printer.uri), b"x" * 50_000_000, 0.3, False)
 
 
-def test_a_serial_printer_on_a_pseudo_terminal():
-    pytest.importorskip("serial")
+def test_a_serial_printer_on_a_pseudo_terminal():  # pyserial comes with the test extra
     controller, port = os.openpty()
     try:
         address = parse_address(f"serial://{os.ttyname(port)}?baudrate=115200")
