@@ -27,20 +27,13 @@ class RequestLookupScreen(KioskScreen):
                 yield Label(_("留的电话的后四位"))
                 yield Input(id="lookup-digits", max_length=4, restrict=r"[0-9]*")
                 yield Static(_("有回执？直接扫回执上的二维码更快"), classes="hint")
-            yield Keypad(id="keypad")
+            yield Keypad("#lookup-ticket", id="keypad")
 
     def on_mount(self) -> None:
         self.query_one("#lookup-ticket", Input).focus()
 
     def on_keypad_pressed(self, event: Keypad.Pressed) -> None:
-        field = self.focused if isinstance(self.focused, Input) else \
-            self.query_one("#lookup-ticket", Input)
-        if event.key == "enter":
-            self._submit()
-        elif event.key == "delete":
-            field.value = field.value[:-1]
-        else:
-            field.insert_text_at_cursor(event.key)
+        self._submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -28,7 +28,7 @@ class StaffLoginScreen(KioskScreen):
                 yield Input(id="pin", password=True, max_length=8, restrict=r"[0-9]*",
                             placeholder=_("4 到 8 位数字"))
                 yield MessageLine(id="login-result")
-            yield Keypad(id="keypad")
+            yield Keypad("#number", id="keypad")
 
     def on_mount(self) -> None:
         self.query_one("#number", Input).focus()
@@ -41,13 +41,7 @@ class StaffLoginScreen(KioskScreen):
         self.query_one("#login-result", MessageLine).show(_("已读到工作证，请输入密码"), "info")
 
     def on_keypad_pressed(self, event: Keypad.Pressed) -> None:
-        field = self.focused if isinstance(self.focused, Input) else self.query_one("#number", Input)
-        if event.key == "enter":
-            self._submit()
-        elif event.key == "delete":
-            field.value = field.value[:-1]
-        else:
-            field.insert_text_at_cursor(event.key)
+        self._submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
