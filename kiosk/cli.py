@@ -25,10 +25,6 @@ from kiosk.db.database import first_line, release, safe_url
 from kiosk.db.models import ROLES, Card, Member, now
 from kiosk.db.session import open_database
 from kiosk.errors import KioskError
-from kiosk.printing.escpos import PrintFormat
-from kiosk.printing.printers import parse_address
-from kiosk.printing.receipts import member_card, printer_test_page
-from kiosk.printing.spool import print_now
 from kiosk.services import (
     audit, backup, cards, events, hall, members, notices, printing, privacy, requests, setup,
     staff,
@@ -213,6 +209,11 @@ def cmd_print_jobs_list(args) -> int:
 
 
 def cmd_printer_test(args) -> int:
+    from kiosk.printing.escpos import PrintFormat  # printing loads only for these commands
+    from kiosk.printing.printers import parse_address
+    from kiosk.printing.receipts import printer_test_page
+    from kiosk.printing.spool import print_now
+
     config = _open(args)
     address = parse_address(config.printer)
     if address.scheme == "none":
@@ -333,6 +334,11 @@ def cmd_card_png(args) -> int:
 
 
 def cmd_card_print(args) -> int:
+    from kiosk.printing.escpos import PrintFormat  # printing loads only for these commands
+    from kiosk.printing.printers import parse_address
+    from kiosk.printing.receipts import member_card
+    from kiosk.printing.spool import print_now
+
     config = _open(args)
     address = parse_address(config.printer)
     if address.scheme == "none":
