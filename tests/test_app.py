@@ -9,7 +9,6 @@ from pilot_helpers import log_in, message, scan, screen_text, settle, wait_until
 from textual.widgets import Input
 
 from kiosk.db.models import HelpCall, StaffUser
-from kiosk.screens.coming_soon import ComingSoonScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.staff.accounts import StaffAccountsScreen
 from kiosk.screens.staff.card import StaffCardScreen
@@ -45,17 +44,6 @@ async def test_home_tiles_by_click_and_back_button(make_app):
             await pilot.click("#back")
             await settle(pilot)
             assert app.current_mode == "home"
-
-
-async def test_unbuilt_areas_say_so_plainly(make_app, staff_accounts):
-    admin, _clerk = staff_accounts
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await log_in(pilot, admin[0], admin[3])
-        await pilot.click("#area-reports")
-        await settle(pilot)
-        assert isinstance(app.screen, ComingSoonScreen)
-        assert "建设中" in screen_text(app) and "呼叫工作人员" in screen_text(app)
 
 
 @pytest.mark.parametrize("how", ["key", "tile", "bar"])

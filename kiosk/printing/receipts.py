@@ -284,3 +284,25 @@ def reprinted(receipt: Receipt, time: dt.datetime) -> Receipt:
     for block in receipt.blocks:
         blocks += [block, mark] if isinstance(block, Cut) else [block]
     return Receipt(receipt.title, tuple(blocks))
+
+
+COMMENTARY_PRINTED = 200  # characters of the staff commentary on a report summary
+
+
+def report_summary(*, hall: str, time: dt.datetime, title: str, period: str, branch: str,
+                   figures: Sequence[tuple[str, str]], commentary: str = "") -> Receipt:
+    """One page for the notice board or a meeting: a report's key figures (counts only, no
+    names) and the staff's commentary."""
+    words = " ".join(commentary.split())
+    if len(words) > COMMENTARY_PRINTED:
+        words = words[:COMMENTARY_PRINTED] + "…"
+    blocks: list[Block] = [
+        Row(_("时间段"), period),
+        Row(_("支部"), branch),
+        Rule(),
+        *(Row(label, value) for label, value in figures),
+        Rule(),
+        Text(_("工作人员评语"), bold=True),
+        Text(words or _("（没有填写）")),
+    ]
+    return _receipt(_("报表摘要：{title}").format(title=title), hall, time, blocks)

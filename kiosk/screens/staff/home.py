@@ -12,31 +12,30 @@ from textual.widgets import Button, Static
 from kiosk.db.database import release
 from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.coming_soon import ComingSoonScreen
 from kiosk.screens.home import AREA_TITLES
 from kiosk.screens.staff.accounts import StaffAccountsScreen
 from kiosk.screens.staff.audit_log import AuditLogScreen
+from kiosk.screens.staff.county_sync import CountySyncScreen, status_text
 from kiosk.screens.staff.events import EventsScreen
 from kiosk.screens.staff.members import MembersScreen
 from kiosk.screens.staff.notices import StaffNoticesScreen
 from kiosk.screens.staff.printer import PrinterScreen
+from kiosk.screens.staff.reports import ReportsScreen
 from kiosk.screens.staff.requests import StaffRequestsScreen
-from kiosk.services import help
+from kiosk.services import help, sync
 
-# (id, title, admin only); areas without a screen yet open a "coming soon" panel.
+# (id, title, admin only, screen)
 AREAS = (
-    ("members", N_("党员管理"), False),
-    ("events", N_("会议与签到"), False),
-    ("notices", N_("通知发布"), False),
-    ("requests", N_("诉求处理"), False),
-    ("reports", N_("统计报表"), False),
-    ("printer", N_("打印机"), False),
-    ("accounts", N_("工作人员账号"), True),
-    ("audit", N_("操作日志"), False),
+    ("members", N_("党员管理"), False, MembersScreen),
+    ("events", N_("会议与签到"), False, EventsScreen),
+    ("notices", N_("通知发布"), False, StaffNoticesScreen),
+    ("requests", N_("诉求处理"), False, StaffRequestsScreen),
+    ("reports", N_("统计报表"), False, ReportsScreen),
+    ("printer", N_("打印机"), False, PrinterScreen),
+    ("accounts", N_("工作人员账号"), True, StaffAccountsScreen),
+    ("audit", N_("操作日志"), False, AuditLogScreen),
 )
-SCREENS = {"accounts": StaffAccountsScreen, "audit": AuditLogScreen, "printer": PrinterScreen,
-           "events": EventsScreen, "members": MembersScreen, "notices": StaffNoticesScreen,
-           "requests": StaffRequestsScreen}
+SCREENS = {area: screen for area, _title, _admin_only, screen in AREAS}
 
 
 def waited_text(waited: dt.timedelta) -> str:
@@ -53,8 +52,12 @@ class StaffHomeScreen(KioskScreen):
                          classes="screen-title")
             yield Button(_("退出登录"), id="logout", classes="secondary")
         yield Vertical(id="help-calls")
+        if self.app.county_sync.configured:
+            with Horizontal(id="sync-row"):
+                yield Static(id="sync-status")
+                yield Button(_("查看"), id="county-sync", classes="secondary")
         with Grid(id="areas"):
-            for area, title, admin_only in AREAS:
+            for area, title, admin_only, _screen in AREAS:
                 if admin_only and not session.is_admin:
                     continue
                 yield Button(_(title), id=f"area-{area}", classes="area")
@@ -71,9 +74,13 @@ class StaffHomeScreen(KioskScreen):
     def refresh_calls(self) -> None:
         try:
             calls = help.pending_calls()
+            county = sync.status() if self.app.county_sync.configured else None
         finally:
             release()
         self.app.call_from_thread(self._show_calls, calls)
+        if county is not None:
+            self.app.call_from_thread(self.query_one("#sync-status", Static).update,
+                                      status_text(county))
 
     async def _show_calls(self, calls: list) -> None:
         box = self.query_one("#help-calls", Vertical)
@@ -97,17 +104,15 @@ class StaffHomeScreen(KioskScreen):
         if button_id == "logout":
             event.stop()
             self.app.go_home("logout")
+        elif button_id == "county-sync":
+            event.stop()
+            self.app.push_screen(CountySyncScreen())
         elif button_id.startswith("ack-"):
             event.stop()
             self._acknowledge(button_id.removeprefix("ack-"))
         elif button_id.startswith("area-"):
             event.stop()
-            area = button_id.removeprefix("area-")
-            if area in SCREENS:
-                self.app.push_screen(SCREENS[area]())
-            else:
-                title = next(t for a, t, _admin in AREAS if a == area)
-                self.app.push_screen(ComingSoonScreen(title))
+            self.app.push_screen(SCREENS[button_id.removeprefix("area-")]())
 
     @work(thread=True, group="calls")
     def _acknowledge(self, call_id: str) -> None:
