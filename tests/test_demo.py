@@ -229,6 +229,7 @@ def test_run_days_later_opens_one_new_event_then_only_moves_it(demo, bound):
     assert len(open_events(later)) == 1
     assert counts() == {**before, "Event": before["Event"] + 1,
                         "AuditEntry": before["AuditEntry"] + 1}
+    assert counts()["Outbox"] == 0  # no county: nothing is queued for one
     evening = later + dt.timedelta(hours=6)  # same day, after the window closed
     build_demo(bound.keys_dir, evening)
     assert len(open_events(evening)) == 1
