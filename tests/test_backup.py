@@ -31,7 +31,7 @@ def dump(db: peewee.Database) -> dict[str, list[tuple]]:
     return {
         model._meta.table_name: [
             tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
-            for row in model.select().order_by(model._meta.primary_key).tuples().bind(db)
+            for row in model.select().order_by(*backup.key_columns(model)).tuples().bind(db)
         ]
         for model in ALL_MODELS
     }

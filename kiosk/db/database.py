@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import peewee
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 database = peewee.DatabaseProxy()
 
@@ -42,19 +43,21 @@ def connect(url: str, create: bool = True) -> peewee.Database:
     """Open (and check) a database; raise KioskError with a plain message when it cannot."""
     scheme = urlsplit(url).scheme
     if scheme not in ("sqlite", "postgres", "postgresql"):
-        raise KioskError(f"不支持的数据库地址 {safe_url(url)!r}：请使用 sqlite:///文件路径 或 postgresql://…")
+        raise KioskError(_("不支持的数据库地址 {url!r}：请使用 sqlite:///文件路径 或 postgresql://…").format(
+            url=safe_url(url)))
     if scheme == "sqlite":
         path = sqlite_path(url)
         if not path or str(path) in ("", "/", "."):
-            raise KioskError(f"数据库地址 {safe_url(url)!r} 缺少文件路径")
+            raise KioskError(_("数据库地址 {url!r} 缺少文件路径").format(url=safe_url(url)))
         if not path.exists():
             if not create:
-                raise KioskError(f"找不到数据库文件 {path}")
+                raise KioskError(_("找不到数据库文件 {path}").format(path=path))
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent, existing_too=False)
                 path.touch(mode=0o600)
             except OSError as exc:
-                raise KioskError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
+                raise KioskError(_("无法创建数据库文件 {path}：{error}").format(
+                    path=path, error=exc.strerror)) from None
         db = peewee.SqliteDatabase(str(path), pragmas=_CONNECT_PRAGMAS, timeout=10)
     else:
         # imported here, not at the top: it would cost every SQLite start-up ~10 ms
@@ -63,7 +66,8 @@ def connect(url: str, create: bool = True) -> peewee.Database:
         try:
             db = db_url.connect(url, connect_timeout=5)
         except Exception as exc:  # malformed URLs surface as assorted errors
-            raise KioskError(f"数据库地址 {safe_url(url)!r} 无效：{first_line(exc)}") from None
+            raise KioskError(_("数据库地址 {url!r} 无效：{error}").format(
+                url=safe_url(url), error=first_line(exc))) from None
     try:
         db.connect(reuse_if_open=True)
         if scheme == "sqlite":
@@ -71,7 +75,8 @@ def connect(url: str, create: bool = True) -> peewee.Database:
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         if not db.is_closed():
             db.close()
-        raise KioskError(f"无法打开数据库 {safe_url(url)}：{first_line(exc)}") from None
+        raise KioskError(_("无法打开数据库 {url}：{error}").format(
+            url=safe_url(url), error=first_line(exc))) from None
     return db
 
 
@@ -122,9 +127,21 @@ def release() -> None:
         database.close()
 
 
-def restrict_permissions(path: Path) -> None:
-    """Make a file readable only by its owner (a no-op where the OS has no such modes)."""
+def restrict_permissions(path: Path, mode: int = 0o600) -> None:
+    """Make a file (or with mode 0o700 a folder) usable only by its owner (a no-op where
+    the OS has no such modes)."""
     try:
-        os.chmod(path, 0o600)
+        os.chmod(path, mode)
     except OSError:
         pass
+
+
+def private_dir(folder: Path, existing_too: bool = True) -> Path:
+    """Create `folder` and any missing parents usable only by their owner; with
+    `existing_too` (the kiosk's own folders: keys, saved backups) an existing `folder` is
+    made private as well, otherwise (a folder the person chose) it is left as it is."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in made + ([folder] if existing_too else []):
+        restrict_permissions(path, 0o700)
+    return folder

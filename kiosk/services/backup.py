@@ -7,6 +7,9 @@ backup's in one transaction, so a restore that fails leaves the data as it was.
 
 Rows are copied through the models with queries bound to one database each, never by
 rebinding the models, so a backup can run beside the kiosk's own threads.
+
+With a passphrase the file is encrypted (kiosk.services.backup_crypto); the plain copy
+exists only for the moment it takes to encrypt it, in a file only the owner can read.
 """
 
 from __future__ import annotations
@@ -21,33 +24,40 @@ from pathlib import Path
 import peewee as pw
 
 from kiosk.db import migrations
-from kiosk.db.database import database, first_line, is_postgres
-from kiosk.db.models import ALL_MODELS, Hall
+from kiosk.db.database import database, first_line, is_postgres, private_dir
+from kiosk.db.models import ALL_MODELS, Hall, Outbox
 from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.services import backup_crypto
 
 MODELS = pw.sort_models(ALL_MODELS)  # referenced tables before the tables referring to them
 BATCH = 200
 
 
-def backup(target: Path) -> int:
-    """Write a backup of the open database to `target`; returns the number of rows."""
+def backup(target: Path, passphrase: str | None = None) -> int:
+    """Write a backup of the open database to `target`, encrypted when a passphrase is
+    given; returns the number of rows."""
     source = database.obj
     if not is_postgres(source) and Path(source.database).resolve() == target.resolve():
-        raise KioskError("备份文件不能是正在使用的数据库文件本身")
+        raise KioskError(_("备份文件不能是正在使用的数据库文件本身"))
+    temps = []
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(handle)  # created readable by its owner only
+        private_dir(target.parent, existing_too=False)
+        for _copy in range(2 if passphrase else 1):  # the plain copy, then the encrypted one
+            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                            suffix=".tmp")
+            os.close(handle)  # created readable by its owner only
+            temps.append(Path(name))
+        rows = _write_backup(source, pw.SqliteDatabase(str(temps[0])))
+        if passphrase:
+            backup_crypto.encrypt_file(temps[0], temps[1], passphrase)
+        os.replace(temps[-1], target)
     except OSError as exc:
-        raise KioskError(f"无法写入备份文件 {target}：{exc.strerror}") from None
-    temp = Path(name)
-    try:
-        rows = _write_backup(source, pw.SqliteDatabase(name))
-        os.replace(temp, target)
-    except OSError as exc:
-        raise KioskError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+        raise KioskError(_("无法写入备份文件 {file}：{error}").format(
+            file=target, error=exc.strerror)) from None
     finally:
-        temp.unlink(missing_ok=True)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
     return rows
 
 
@@ -66,6 +76,14 @@ def _snapshot(db: pw.Database):
     return db.atomic()  # SQLite in WAL mode: the first read fixes the snapshot
 
 
+def key_columns(model: type[pw.Model]) -> list[pw.Field]:
+    """The primary key's columns (SQLite cannot order by a composite key as one value)."""
+    pk = model._meta.primary_key
+    if isinstance(pk, pw.CompositeKey):
+        return [model._meta.fields[name] for name in pk.field_names]
+    return [pk]
+
+
 def copy_table(model: type[pw.Model], source: pw.Database, dest: pw.Database) -> int:
     """Copy every row of one table. References to the same table (a branch's parent, a
     correcting dues entry) are filled in once all rows exist, whatever their order."""
@@ -78,7 +96,7 @@ def copy_table(model: type[pw.Model], source: pw.Database, dest: pw.Database) ->
     blobs = [f.name for f in fields if isinstance(f, pw.BlobField)]
     links = []
     count = 0
-    query = model.select().order_by(pk).dicts().bind(source)
+    query = model.select().order_by(*key_columns(model)).dicts().bind(source)
     for batch in pw.chunked(query.iterator(), BATCH):
         for row in batch:
             for name in blobs:
@@ -96,17 +114,24 @@ def copy_table(model: type[pw.Model], source: pw.Database, dest: pw.Database) ->
 
 
 @contextmanager
-def open_backup(file: Path) -> Iterator[pw.SqliteDatabase]:
-    """The backup in `file`, checked and brought up to this program's schema, in a private
-    copy: the file itself is never opened for writing."""
+def open_backup(file: Path, passphrase: str | None = None) -> Iterator[pw.SqliteDatabase]:
+    """The backup in `file`, checked (and decrypted) and brought up to this program's
+    schema, in a private copy: the file itself is never opened for writing."""
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "backup.db"
         try:
-            shutil.copyfile(file, copy)
+            if backup_crypto.is_encrypted(file):
+                if not passphrase:
+                    raise KioskError(_("备份文件 {file} 是加密的，需要备份密码才能恢复").format(
+                        file=file))
+                backup_crypto.decrypt_file(file, copy, passphrase)
+            else:
+                shutil.copyfile(file, copy)
         except FileNotFoundError:
-            raise KioskError(f"找不到备份文件 {file}") from None
+            raise KioskError(_("找不到备份文件 {file}").format(file=file)) from None
         except OSError as exc:
-            raise KioskError(f"无法读取备份文件 {file}：{exc.strerror}") from None
+            raise KioskError(_("无法读取备份文件 {file}：{error}").format(
+                file=file, error=exc.strerror)) from None
         db = pw.SqliteDatabase(str(copy))
         try:
             _check_backup(db, file)
@@ -118,35 +143,41 @@ def open_backup(file: Path) -> Iterator[pw.SqliteDatabase]:
 def _check_backup(db: pw.SqliteDatabase, file: Path) -> None:
     try:
         if db.execute_sql("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise KioskError("文件已损坏")
+            raise KioskError(_("文件已损坏"))
         if migrations.schema_version(db) == 0:
-            raise KioskError("这不是本系统的备份文件")
+            raise KioskError(_("这不是本系统的备份文件"))
         migrations.migrate(db)
         if not Hall.select().where(Hall.is_local == True).bind(db).exists():  # noqa: E712
-            raise KioskError("备份里没有服务中心的信息")
+            raise KioskError(_("备份里没有服务中心的信息"))
     except KioskError as exc:
-        raise KioskError(f"备份文件 {file} 不能用来恢复：{exc}") from None
+        raise KioskError(_("备份文件 {file} 不能用来恢复：{error}").format(file=file, error=exc)) from None
     except pw.DatabaseError as exc:
-        raise KioskError(f"备份文件 {file} 不能用来恢复：文件已损坏或不是数据库"
-                         f"（{first_line(exc)}）") from None
+        raise KioskError(_("备份文件 {file} 不能用来恢复：文件已损坏或不是数据库（{error}）").format(
+            file=file, error=first_line(exc))) from None
 
 
-def restore(source: pw.SqliteDatabase, save_current_to: Path | None = None) -> int:
+def restore(source: pw.SqliteDatabase, save_current_to: Path | None = None,
+            passphrase: str | None = None) -> int:
     """Replace the open database's contents with those of a backup from `open_backup`;
     returns the number of rows. The current data is first backed up to `save_current_to`
-    when that is given."""
+    (encrypted with `passphrase` if given) when that is given."""
     target = database.obj
     try:
         if save_current_to:
-            backup(save_current_to)
+            backup(save_current_to, passphrase)
         with target.atomic():
             for model in reversed(MODELS):
                 model.delete().bind(target).execute()
-            rows = sum(copy_table(model, source, target) for model in MODELS)
+            rows = sum(copy_table(model, source, target) for model in MODELS
+                       if model is not Outbox)
+            # the triggers queued the copied rows for the county: keep the backup's queue
+            Outbox.delete().bind(target).execute()
+            rows += copy_table(Outbox, source, target)
             if is_postgres(target):
                 _reset_sequences(target)
     except pw.DatabaseError as exc:
-        raise KioskError(f"恢复没有完成，原有数据没有改动：{first_line(exc)}") from None
+        raise KioskError(_("恢复没有完成，原有数据没有改动：{error}").format(
+            error=first_line(exc))) from None
     return rows
 
 
