@@ -21,7 +21,8 @@ def free_port() -> int:
 
 class FakePrinter:
     """behaviour: "ok"; "hang" (accepts, then neither reads nor answers); "drop" (answers
-    the first status query, takes `drop_after` bytes of the job, then closes); "paper_out"."""
+    the first status query, takes `drop_after` bytes of the job, then closes); "stall" (as
+    "drop", but then keeps the line open, neither reading nor answering); "paper_out"."""
 
     def __init__(self, port: int | None = None, behaviour: str = "ok", drop_after: int = 20):
         self.behaviour = behaviour
@@ -90,9 +91,13 @@ class FakePrinter:
                     break
                 with self._lock:
                     job += chunk
-                if self.behaviour == "drop" and queries and len(job) >= 3 + self.drop_after:
+                cut_off = queries and len(job) >= 3 + self.drop_after
+                if self.behaviour in ("drop", "stall") and cut_off:
                     with self._lock:
                         del job[3 + self.drop_after:]
+                    if self.behaviour == "stall":
+                        self._stop.wait()
+                        break
                     connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                           struct.pack("ii", 1, 0))  # close with a reset
                     break

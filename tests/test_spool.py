@@ -5,6 +5,7 @@ a file:// printer; restarts; and the staff actions on the queue."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 
 import pytest
@@ -252,3 +253,65 @@ def test_unknown_jobs(db):
     for job_id in ("nonsense", "00000000-0000-0000-0000-000000000000"):
         with pytest.raises(KioskError, match="找不到这个打印任务"):
             printing.retry(CLERK, job_id)
+
+
+def test_a_printer_that_hangs_mid_job_costs_that_job_only(spools):
+    """It took the start of the receipt and then stopped reading and answering, keeping the
+    line open: the job is left to staff (part may be on paper), the next one still prints."""
+    with FakePrinter(behaviour="stall") as printer:
+        spool = spools(printer.uri)
+        stalled = printing.enqueue(SAMPLES["ticket"], "ticket")
+        spool.wake()
+        wait_for(lambda: status(stalled) == "failed")
+        assert "没有回应" in job_of(stalled).last_error
+        printer.behaviour = "ok"  # the stalled line is still open; a new one works
+        later = printing.enqueue(signin_slip(), "signin")
+        spool.wake()
+        wait_for(lambda: status(later) == "printed")
+        assert [len(job) for job in printer.jobs()][0] == 3 + printer.drop_after
+        assert printer.jobs()[1:] == [
+            STATUS + render(signin_slip(), PrintFormat()) + STATUS]
+    assert status(stalled) == "failed"
+
+
+FAULTS = ("down", "ok", "hang", "drop", "stall", "paper_out")
+FAULT_SEED = 19  # a run with every fault, four of them mid-job
+
+
+def test_a_printer_failing_every_way_loses_no_job_and_prints_none_twice(spools):
+    """A seeded run of faults (refused, hung, dropped or stalled mid-job, out of paper) while
+    jobs queue up, then the printer works again: every job is printed exactly once, or was
+    cut off while sending and is left to staff; none is sent again once it had started."""
+    rng = random.Random(FAULT_SEED)
+    port = free_port()
+    spool = spools(f"tcp://127.0.0.1:{port}")
+    jobs, printers = [], []
+    try:
+        for step in range(10):
+            fault = rng.choice(FAULTS)
+            if fault != "down":
+                printers.append(FakePrinter(port, fault, drop_after=rng.randrange(1, 300)))
+            jobs.append(printing.enqueue(signin_slip(member_number=f"M{step:03d}"), "signin"))
+            spool.wake()
+            time.sleep(rng.uniform(0.05, 0.3))
+            if fault != "down":
+                printers[-1].stop()
+        printers.append(FakePrinter(port))
+        spool.wake()
+        wait_for(lambda: not PrintJob.select().where(
+            PrintJob.status << ("queued", "sending")).exists(), timeout=10)
+    finally:
+        for printer in printers:
+            printer.stop()
+    received = [job for printer in printers for job in printer.jobs()]
+    started = [job for job in received
+               if job.replace(STATUS, b"").replace(STATUS_QUERY + b"\x02", b"")]
+    outcome = {}
+    for job in jobs:
+        stored = job_of(job)
+        copies = sum(data.count(render(printing.receipt_of(stored), PrintFormat()))
+                     for data in received)
+        outcome[stored.status] = outcome.get(stored.status, 0) + 1
+        assert (stored.status, copies) in (("printed", 1), ("failed", 0), ("failed", 1)), (
+            f"seed {FAULT_SEED}: {stored.status} job with {copies} copies")
+    assert len(started) == len(jobs), f"seed {FAULT_SEED}: {outcome}, {len(started)} sendings"

@@ -17,6 +17,7 @@ from kiosk.services.signin import SignInResult
 LOOKS = {"ok": "ok", "already": "ok", "no_event": "info", "too_early": "info"}
 SYMBOLS = {"ok": "✓", "info": "ℹ", "error": "✗"}
 SHOWN_SECONDS = {"ok": 6, "info": 10, "error": 12}  # problems take longer to read
+SIGNED_IN = ("ok", "already")  # the results with a slip to print
 
 
 def headline_and_advice(result: SignInResult) -> tuple[str, str]:
@@ -64,7 +65,7 @@ class SignInResultScreen(KioskScreen):
         details = self._details()
         self.query_one("#result-details", Static).update(details)
         self.query_one("#result-details").display = bool(details)
-        self.query_one("#result-actions").display = result.code in ("ok", "already")
+        self.query_one("#result-actions").display = result.code in SIGNED_IN
         if look == "error":
             self.app.bell()
         if self._timer is not None:
@@ -93,6 +94,8 @@ class SignInResultScreen(KioskScreen):
             return
         event.stop()
         result = self.result
+        if result.code not in SIGNED_IN:  # the button is hidden, but may still have the focus
+            return
         slip = receipts.signin_slip(
             hall=self.app.hall_name, time=self.app.wall_clock(), member_name=result.name,
             member_number=result.number, event_title=result.event, event_start=result.start,
