@@ -22,14 +22,32 @@ class Sandbox:
 
 
 @contextmanager
+def postgres_database(server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on `server` (postgresql://USER@HOST:PORT), dropped
+    afterwards; its URL."""
+    import peewee
+
+    name = f"kiosk_bench_{os.getpid()}"
+    admin = peewee.PostgresqlDatabase("postgres", dsn=f"{server}/postgres")
+    admin.execute_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        database.close()
+        admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@contextmanager
 def sandbox() -> Iterator[Sandbox]:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         root = Path(tmp)
         yield Sandbox(db_url=make_hall(root / "data"), env=sample_env(root))
 
 
-def make_hall(data_dir: Path) -> str:
-    url = f"sqlite:///{data_dir / 'kiosk.db'}"
+def make_hall(data_dir: Path, url: str = "") -> str:
+    """A new hall in `url` (an empty database), by default an SQLite file in `data_dir`."""
+    url = url or f"sqlite:///{data_dir / 'kiosk.db'}"
     open_database(url, create=True)
     try:
         setup.initialise_hall("某村党群服务中心", data_dir / "keys")

@@ -16,6 +16,7 @@ from textual.message import Message
 from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.services import printer_settings
 
 if TYPE_CHECKING:  # the printing modules load when the kiosk first prints, or has a printer
     from kiosk.printing.receipt import Receipt
@@ -66,6 +67,12 @@ class PrintDesk:
     def stop(self) -> None:
         if self.spool is not None:
             self.spool.stop(timeout=self.spool.timeout + 1)
+
+    def ring_buzzer(self) -> None:
+        """Sound the printer's buzzer (someone needs staff), if staff said it has one. Call
+        from a worker thread: it reads the setting."""
+        if self.spool is not None and printer_settings.has_buzzer():
+            self.spool.ring()
 
     def _post(self, update: JobUpdate) -> None:
         self.app.post_message(PrintUpdate(update))  # thread-safe, never waits

@@ -143,6 +143,7 @@ class ScanBuffer:
     _chars: list = field(default_factory=list)
     _last: float = float("-inf")
     _dropped: int = 0
+    _whole: bool = False  # the held characters make a whole payload (worked out once a key)
 
     @property
     def holding(self) -> bool:
@@ -153,7 +154,7 @@ class ScanBuffer:
         """The silence that ends the burst being held. Longer once it holds a whole payload
         (a scanner without Enter, or a late Enter) or is being dropped (so a flood that
         stutters is still dropped whole)."""
-        if self._dropped or is_complete("".join(self._chars)):
+        if self._dropped or self._whole:
             return self.end_silence
         return self.gap
 
@@ -186,9 +187,11 @@ class ScanBuffer:
                 self._dropped += 1
                 self._held.clear()
                 self._chars.clear()
+                self._whole = False
             else:
                 self._held.append(key)
                 self._chars.append(char)
+                self._whole = is_complete("".join(self._chars))
         else:
             actions.append(Release([key]))
         return actions
@@ -215,3 +218,4 @@ class ScanBuffer:
         self._held.clear()
         self._chars.clear()
         self._dropped = 0
+        self._whole = False

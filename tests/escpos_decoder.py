@@ -1,13 +1,15 @@
 """Reading ESC/POS bytes back as text, to check a printer job against its preview: commands
 are stripped, Chinese sections (between FS & and FS .) decoded from GB18030, a QR code or a
-picture stands as the preview's [二维码] line, a cut as the preview's cut line. A byte the
-decoder does not know fails the test, so a stray command cannot hide."""
+picture stands as the preview's [二维码] line, a cut as the preview's cut line, the buzzer
+(ESC B n t) as a line of its own, BUZZER_LINE. A byte the decoder does not know fails the
+test, so a stray command cannot hide."""
 
 from __future__ import annotations
 
 from kiosk.printing.layout import QR_MARK, centre, cut_line
 
 ESC, GS, FS, LF = 0x1B, 0x1D, 0x1C, 0x0A
+BUZZER_LINE = "[蜂鸣 {times} 次，每次 {ms} 毫秒]"
 
 
 def decode(data: bytes, columns: int) -> str:
@@ -29,8 +31,13 @@ def decode(data: bytes, columns: int) -> str:
             i += 1
         elif byte == ESC:
             command = data[i + 1]
-            assert command in b"@Ead", f"unknown ESC {command:#x} at {i}"
-            i += 2 if command == ord("@") else 3
+            assert command in b"@EadB", f"unknown ESC {command:#x} at {i}"
+            if command == ord("B"):
+                assert not line, "buzzer in the middle of a line"
+                lines.append(BUZZER_LINE.format(times=data[i + 2], ms=data[i + 3] * 50))
+                i += 4
+            else:
+                i += 2 if command == ord("@") else 3
         elif byte == GS:
             command = data[i + 1]
             if command in b"!V":

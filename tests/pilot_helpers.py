@@ -32,6 +32,8 @@ def scan(app, text: str, enter: bool = True, spacing: float = 0.0005) -> None:
 async def settle(pilot, seconds: float = 0.25) -> None:
     """Let the scan router's hold-back time pass and workers finish."""
     await pilot.pause(seconds)
+    while pilot.app.member_scans.busy:  # (member-card scans run on a thread of their own)
+        await pilot.pause(0.01)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

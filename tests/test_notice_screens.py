@@ -19,6 +19,7 @@ from kiosk.screens.notice_take_away import TakeAwayScreen
 from kiosk.screens.notices import NoticesScreen
 from kiosk.screens.receipt import ReceiptScreen
 from kiosk.services import notices, speech
+from kiosk.services.notice_text import plain_text, take_away_text
 from kiosk.services.notices import NoticeFields
 from kiosk.widgets.notice_list import NoticeList
 
@@ -226,18 +227,42 @@ async def test_odd_searches_get_a_plain_answer(make_app, board, typed, expected)
         assert expected in screen_text(app) + message(app)
 
 
+def scanned_qr(app) -> str:
+    """Scan the code on the take-away screen: its half-block characters drawn as a picture
+    (each character two modules, up and down; dark modules are the blank ones), read by
+    zxing-cpp."""
+    import zxingcpp
+    from PIL import Image
+
+    blocks = {"█": (0, 0), "▄": (1, 0), "▀": (0, 1), " ": (1, 1)}  # (top, bottom) dark
+    lines = str(app.screen.query_one("#take-away-qr").render()).splitlines()
+    modules = [[blocks[c][half] for c in line] for line in lines for half in (0, 1)]
+    image = Image.new("L", (len(modules[0]), len(modules)))
+    image.putdata([0 if dark else 255 for row in modules for dark in row])
+    [found] = zxingcpp.read_barcodes(image.resize((image.width * 4, image.height * 4)))
+    return found.text
+
+
 async def test_take_it_away_by_qr_code(make_app, board):
+    insurance = notices.get(board["insurance"])
+    whole = f"【第 {insurance.number} 号通知】{insurance.title}\n\n{plain_text(insurance.body)}"
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_notice(pilot, board, "insurance", "policy")
         await pilot.click("#notice-take-away")
         await settle(pilot)
         assert isinstance(app.screen, TakeAwayScreen)
-        assert app.screen.query_one("#take-away-qr")
         assert "二维码里是这条通知的全文" in screen_text(app)
+        assert scanned_qr(app) == whole
         await pilot.resize_terminal(80, 24)  # smaller: the code shrinks, the text is cut
         await settle(pilot)
         assert "开头部分和通知编号" in screen_text(app)
+        text = scanned_qr(app)
+        assert text == take_away_text(insurance.number, insurance.title, insurance.body,
+                                      app.screen.version)[0]
+        opening, tail = text.split("……")
+        assert opening and whole.startswith(opening)
+        assert tail == f"（全文见第 {insurance.number} 号通知）"
 
 
 async def test_printing_a_copy(make_app, board):

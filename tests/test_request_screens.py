@@ -59,6 +59,7 @@ async def test_whole_loop(make_app, staff_accounts):
 
         scan(app, proof)
         await wait_until(pilot, lambda: isinstance(app.screen, RequestStatusScreen))
+        await settle(pilot)  # shown is not yet composed
         assert "已办结" in screen_text(app) and "已联系电工，明天修好" in screen_text(app)
         app.screen.query_one("#verdict-comment", Input).value = "还是不亮"
         await pilot.click("#verdict-unsatisfied")

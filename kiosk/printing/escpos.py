@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.printing.layout import COLUMNS, Line, Piece, layout
 from kiosk.printing.receipt import Qr, Receipt
 
@@ -25,6 +26,9 @@ BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 BIG_ON, BIG_OFF = GS + b"!\x11", GS + b"!\x00"  # double width and height
 CENTRE, LEFT = ESC + b"a\x01", ESC + b"a\x00"
 FEED_AND_CUT = ESC + b"d\x04" + GS + b"V\x01"  # clear the cutter, partial cut (ignored without one)
+# ESC B n t: the buzzer sounds n times, each t x 50 ms (Epson-compatible Chinese-market
+# printers; a printer without a buzzer may ignore it or not, hence a setting, off by default).
+BUZZ = ESC + b"B\x03\x03"
 RASTER_BAND = 256  # rows per GS v 0 command: small enough for any printer's buffer
 
 DOTS = {58: 384, 80: 576}  # printable width at 203 dpi
@@ -54,13 +58,14 @@ class PrintFormat:
 
     def __post_init__(self):
         if self.paper_mm not in COLUMNS:
-            raise KioskError(f"纸宽 paper_mm 只能是 58 或 80（毫米），而不是 {self.paper_mm}")
+            raise KioskError(_("纸宽 paper_mm 只能是 58 或 80（毫米），而不是 {paper_mm}").format(
+                paper_mm=self.paper_mm))
         if self.mode not in MODES:
-            raise KioskError("打印方式 printer_mode 只能是 text（打印机字库）或 raster（图片），"
-                             f"而不是 {self.mode!r}")
+            raise KioskError(_("打印方式 printer_mode 只能是 text（打印机字库）或 raster（图片），"
+                               "而不是 {mode!r}").format(mode=self.mode))
         if self.profile not in PROFILES:
-            raise KioskError(f"打印机类型 printer_profile 只能是 {' 或 '.join(PROFILES)}，"
-                             f"而不是 {self.profile!r}")
+            raise KioskError(_("打印机类型 printer_profile 只能是 {profiles}，而不是 {profile!r}").format(
+                profiles=_(" 或 ").join(PROFILES), profile=self.profile))
 
     @classmethod
     def from_config(cls, config) -> PrintFormat:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from kiosk.db.database import release
 from kiosk.errors import KioskError
-from kiosk.printing.escpos import PrintFormat, render
+from kiosk.i18n import _
+from kiosk.printing.escpos import BUZZ, PrintFormat, render
 from kiosk.printing.printers import (
     PrinterAddress,
     PrinterUnavailable,
@@ -59,6 +60,7 @@ class Spool:
         self.on_update = on_update
         self.state = PrinterState(None)
         self._wake = threading.Event()
+        self._ringing = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="print-spool", daemon=True)
 
@@ -68,6 +70,12 @@ class Spool:
     def wake(self) -> None:
         """A job was queued or changed: look at the queue now, and try the printer again
         even if the job at the head is still waiting for its next try."""
+        self._wake.set()
+
+    def ring(self) -> None:
+        """Sound the printer's buzzer (someone called staff): sent by the spool's thread, which
+        owns the printer, before it looks at the queue; no paper, not stored, not retried."""
+        self._ringing.set()
         self._wake.set()
 
     def stop(self, timeout: float | None = None) -> None:
@@ -82,6 +90,9 @@ class Spool:
             printing.recover_interrupted()
             woken = False
             while not self._stopping.is_set():
+                if self._ringing.is_set():
+                    self._ringing.clear()
+                    self._sound_buzzer()
                 pause = self._step_safely(woken)
                 woken = False
                 if pause:
@@ -91,6 +102,12 @@ class Spool:
             log.exception("print spool stopped")
         finally:
             release()
+
+    def _sound_buzzer(self) -> None:
+        try:
+            send(self.address, BUZZ, self.timeout, check_status=False)
+        except Exception as exc:  # a buzzer that cannot sound is no reason to stop printing
+            log.warning("printer buzzer: %s", exc)
 
     def _step_safely(self, woken: bool) -> float:
         try:
@@ -171,6 +188,6 @@ def spool_for(config, on_update: Callable[[JobUpdate], None] | None = None) -> S
     or when its address or settings are wrong."""
     address = parse_address(config.printer)
     if address.scheme == "none":
-        raise KioskError("没有设置打印机")
+        raise KioskError(_("没有设置打印机"))
     return Spool(address, PrintFormat.from_config(config), timeout=config.printer_timeout_ms / 1000,
                  retry=config.print_retry_ms / 1000, on_update=on_update)

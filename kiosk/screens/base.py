@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from importlib import resources
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import Static
 
 from kiosk.i18n import _
@@ -16,6 +20,15 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 class KioskScreen(Screen):
     SHOW_BACK = True
+    CSS_PATH = str(resources.files("kiosk.assets") / "areas.tcss")  # none for the home screen
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Styled as it mounts, with the stylesheet as it is: without this Textual re-parses
+        # every stylesheet (twice) whenever a mode gets a new screen (App._init_mode). A screen
+        # made in a worker thread (no app there) is pushed, never a mode's first screen.
+        with suppress(NoActiveAppError):
+            self._css_update_count = self.app._css_update_count
 
     def compose(self) -> ComposeResult:
         yield HallHeader()
@@ -30,6 +43,12 @@ class KioskScreen(Screen):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    async def reset(self) -> bool:
+        """Going home calls this on an area's first screen: make it as new, for the next
+        person, and say True; or say False, and it is thrown away and made anew when the
+        area is opened next (slower: composing and styling a whole screen)."""
+        return False
 
     def action_back(self) -> None:
         """Esc and the 返回 button: one screen back; from an area's first screen, home."""

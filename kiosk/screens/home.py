@@ -26,6 +26,7 @@ AREA_TITLES = {"home": N_("首页"), "staff": N_("工作人员")} | {tile: title
 
 class HomeScreen(KioskScreen):
     SHOW_BACK = False
+    CSS_PATH = None  # the app's stylesheet has all the home screen needs: it comes up sooner
     AUTO_FOCUS = ""  # nothing to focus on a touch screen; the number keys work anyway
     BINDINGS = [Binding(key, f"open('{tile}')", show=False) for key, tile, _t, _h in TILES]
 

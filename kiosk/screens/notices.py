@@ -21,6 +21,7 @@ class NoticesScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.tab = "all"
+        self.load_on_resume = False
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("通知公告"), classes="screen-title")
@@ -33,14 +34,35 @@ class NoticesScreen(KioskScreen):
     def on_mount(self) -> None:
         self.show_tab(self.tab)
 
+    async def reset(self) -> bool:
+        """Composed anew while the home screen shows; the rows load when it is shown again
+        (for that day, with what is published by then)."""
+        self.tab = "all"
+        rows = self.query_one(NoticeList).rows_per_page
+        await self.recompose()
+        # as many rows as before (the list has its height when shown): they load as soon as
+        # it is shown, not after its first layout
+        self.query_one(NoticeList).rows_per_page = rows
+        if self.is_current:  # opened again while being composed
+            self.show_tab(self.tab)
+        else:
+            self.load_on_resume = True
+        return True
+
+    def on_screen_resume(self) -> None:
+        if self.load_on_resume:
+            self.load_on_resume = False
+            self.show_tab(self.tab)
+
     def show_tab(self, tab: str) -> None:
         self.tab = tab
         for button in self.query(".tab").results(Button):
             button.set_class(button.id == f"tab-{tab}", "-current")
         today = self.app.wall_clock().date()
         empty = _("这一栏目前没有通知") if tab != "archive" else _("没有过期或撤回的通知")
-        self.query_one(NoticeList).show(
-            lambda page, size: notices.board(tab, today, page, size), empty)
+        notice_list = self.query_one(NoticeList)
+        notice_list.today = today  # (a kept screen may have been composed the day before)
+        notice_list.show(lambda page, size: notices.board(tab, today, page, size), empty)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""

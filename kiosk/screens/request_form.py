@@ -75,6 +75,8 @@ class RequestFormScreen(KioskScreen):
     def _submit(self, text: str, phone: str, needs_help: bool) -> None:
         try:
             view = requests.submit(self.category, text, phone, needs_help)
+            if needs_help:
+                self.app.printing.ring_buzzer()
         except KioskError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return

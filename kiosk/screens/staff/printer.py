@@ -1,5 +1,6 @@
 """The printer for staff: how it is doing, the print queue with retry, reprint and cancel, a
-look at any stored receipt, and a test page."""
+look at any stored receipt, a test page, and whether the printer's buzzer sounds when someone
+calls staff."""
 
 from __future__ import annotations
 
@@ -17,13 +18,15 @@ from kiosk.printing.layout import COLUMNS
 from kiosk.printing.receipts import printer_test_page
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.receipt import ReceiptScreen
-from kiosk.services import printing
+from kiosk.services import printer_settings, printing
 from kiosk.widgets.chrome import MessageLine
 
 REFRESH_SECONDS = 2
 
 
 class PrinterScreen(KioskScreen):
+    _buzzer: bool | None = None  # whether the printer's buzzer sounds on a help call
+
     def compose_body(self) -> ComposeResult:
         yield Static(_("打印机"), classes="screen-title")
         yield MessageLine(id="printer-state")
@@ -35,6 +38,8 @@ class PrinterScreen(KioskScreen):
             yield Button(_("补打"), id="reprint", classes="secondary")
             yield Button(_("取消"), id="cancel", classes="secondary")
             yield Button(_("查看回执"), id="view", classes="secondary")
+        with Horizontal(classes="form-row"):
+            yield Button(_("蜂鸣器"), id="buzzer", classes="secondary")
 
     def on_mount(self) -> None:
         config = self.app.config
@@ -51,9 +56,10 @@ class PrinterScreen(KioskScreen):
         try:
             rows = [self._row(job) for job in printing.list_jobs(100)]
             waiting = printing.waiting_count()
+            buzzer = printer_settings.has_buzzer()
         finally:
             release()
-        self.app.call_from_thread(self._fill, rows, waiting)
+        self.app.call_from_thread(self._fill, rows, waiting, buzzer)
 
     @staticmethod
     def _row(job) -> tuple:
@@ -64,10 +70,12 @@ class PrinterScreen(KioskScreen):
         return (str(job.id), f"{job.queued:%m-%d %H:%M:%S}", kind, status, str(job.attempts),
                 job.last_error)
 
-    def _fill(self, rows: list[tuple], waiting: int) -> None:
+    def _fill(self, rows: list[tuple], waiting: int, buzzer: bool) -> None:
         if not self.query("#jobs-table"):  # the screen closed while the rows were read
             return
         self._show_state(waiting)
+        self._buzzer = buzzer
+        self.query_one("#buzzer", Button).label = _("蜂鸣器：开") if buzzer else _("蜂鸣器：关")
         table = self.query_one(DataTable)
         selected = self._selected()
         table.clear()
@@ -107,9 +115,13 @@ class PrinterScreen(KioskScreen):
                    "reprint": (printing.reprint, _("已排队补打，补打的回执上印有「补打」")),
                    "cancel": (printing.cancel, _("已取消"))}
         button = event.button.id
-        if button not in (*actions, "test-page", "view"):
+        if button not in (*actions, "test-page", "view", "buzzer"):
             return
         event.stop()
+        if button == "buzzer":
+            if self._buzzer is not None:  # (known once the screen has loaded)
+                self._switch_buzzer(not self._buzzer)
+            return
         if button == "test-page":
             config = self.app.config
             self.app.print_receipt(printer_test_page(
@@ -139,6 +151,17 @@ class PrinterScreen(KioskScreen):
             release()
         if self.app.printing.spool is not None:
             self.app.printing.spool.wake()
+        self.app.call_from_thread(self.show_message, done, "ok")
+        self.app.call_from_thread(self.reload)
+
+    @work(thread=True, group="change")
+    def _switch_buzzer(self, on: bool) -> None:
+        try:
+            printer_settings.set_buzzer(self.app.staff_session, on)
+            self.app.printing.ring_buzzer()  # sounds now, so staff hear whether it has one
+        finally:
+            release()
+        done = _("蜂鸣器已打开：打印机刚才没有响，就请关掉") if on else _("蜂鸣器已关闭")
         self.app.call_from_thread(self.show_message, done, "ok")
         self.app.call_from_thread(self.reload)
 
