@@ -9,10 +9,11 @@ import json
 import sys
 from pathlib import Path
 
-from bench import imports, machine, notices, printing, signin, startup
+from bench import county, imports, machine, notices, printing, reports, signin, startup
 from bench.sandbox import sandbox
 
-FIGURES = {figure.NAME: figure for figure in (startup, imports, printing, signin, notices)}
+FIGURES = {figure.NAME: figure for figure in (startup, imports, printing, signin, notices,
+                                              county, reports)}
 RESULTS_DIR = Path(__file__).parent / "results"
 
 

@@ -4,6 +4,7 @@ and the staff session."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import logging
 import time
@@ -16,16 +17,19 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.theme import Theme
+from textual.worker import WorkerFailed
 
-from kiosk import scan
+from kiosk import errorlog, scan
 from kiosk.config import Config
 from kiosk.db.database import release
+from kiosk.db.serial_thread import SerialThread
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.print_desk import PrintDesk, PrintUpdate
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.services import hall, help, requests, signin, staff
+from kiosk.sync_desk import SyncDesk
 from kiosk.theme import COLOURS
 from kiosk.widgets.idle import IdleCountdown
 
@@ -45,6 +49,8 @@ def _area(module: str, screen: str):
 
 
 KIOSK_THEME = Theme(name="kiosk-contrast", dark=True, **COLOURS)
+# An error this soon after going home for the last one: going home did not help.
+REPEATED_ERROR_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +89,60 @@ class KioskApp(App):
         self.double_reads = signin.DoubleReads()
         self.last_input = time.monotonic()
         self.printing = PrintDesk(self)
+        self.county_sync = SyncDesk(self)
+        self.member_scans = SerialThread("member-scans")
+        self.error_log = None
+        self.recovered_errors: list[BaseException] = []  # unexpected errors the kiosk survived
+        self._up = False  # before the kiosk is up (and after), an error ends it as in Textual
+        self._recovering = False  # going home after an error
+        self._recovered_at = float("-inf")
+
+    def on_load(self) -> None:
+        # What is loaded by now lives as long as the kiosk: kept out of the garbage collector's
+        # full passes, as the first of them came during start-up (a quarter of the time from
+        # constructing the app to the home screen). Undone on unmount (tests run many apps).
+        gc.freeze()
 
     def on_mount(self) -> None:
+        self.error_log = errorlog.open_log(self.config.log_dir)
         self.set_interval(1, lambda: self.check_inactivity(time.monotonic()))
         self.printing.start()
+        self.county_sync.start()
+        self._up = True
 
     def on_unmount(self) -> None:
+        gc.unfreeze()
+        self._up = False
         self.printing.stop()
+        self.member_scans.stop()
+        errorlog.close_log(self.error_log)
+
+    # --- unexpected errors ----------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this with any error a handler, worker or timer let through, and
+        would end the app. Instead, the error goes to the log file and the person is taken
+        home with a plain message. An error while doing that, or soon after, still ends the
+        app (the service manager starts it again)."""
+        original = error.error if isinstance(error, WorkerFailed) else error
+        log.error("unexpected error", exc_info=original)
+        now = time.monotonic()
+        if self._recovering or not self._up or now - self._recovered_at < REPEATED_ERROR_SECONDS:
+            super()._handle_exception(error)
+            return
+        self._recovering, self._recovered_at = True, now
+        self.recovered_errors.append(original)
+        self.go_home("error")
+
+    async def _dispatch_message(self, message) -> None:
+        """Textual stops a message loop after an error in its handler: for the app's own
+        loop that would freeze the kiosk, so the error is handled here and the loop goes on."""
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:
+            if not self._up:  # starting or stopping: as in Textual
+                raise
+            self._handle_exception(error)
 
     # --- printing ------------------------------------------------------------------------
 
@@ -192,22 +245,27 @@ class KioskApp(App):
             release()
         self.call_from_thread(self._ask_pin_for, number)
 
-    @work(thread=True, group="member-card")
     def member_card_scanned(self, text: str, mode: str) -> None:
-        """On 我的记录 a card opens the member's record; elsewhere it signs them in, and
-        with no event to sign in to (except on 扫码签到) shows their record instead."""
-        try:
-            if mode == "record":
-                result = signin.open_record(text, self.wall_clock())
-            else:
-                result = signin.sign_in(text, self.wall_clock())
-        finally:
-            release()
-        show_record = result.code == "record" or (result.code == "no_event" and mode != "signin")
-        if show_record and result.member_id is not None:
-            self.call_from_thread(self._show_record, result.member_id)
+        self.member_scans.submit(lambda: self._member_card(text, mode))
+
+    def _member_card(self, text: str, mode: str) -> None:
+        """(On the member-scans thread.) On 我的记录 a card opens the member's record;
+        elsewhere it signs them in, and with no event to sign in to (except on 扫码签到)
+        shows their record instead."""
+        if mode == "record":
+            result = signin.open_record(text, self.wall_clock())
         else:
-            self.call_from_thread(self._show_result, result)
+            result = signin.sign_in(text, self.wall_clock())
+        if result.code == "error":
+            release()  # the connection may be what failed: the next scan opens another
+        show_record = result.code == "record" or (result.code == "no_event" and mode != "signin")
+        try:
+            if show_record and result.member_id is not None:
+                self.call_from_thread(self._show_record, result.member_id)
+            else:
+                self.call_from_thread(self._show_result, result)
+        except Exception as error:  # a bug in showing it: not this thread's to swallow
+            self.call_from_thread(self._handle_exception, error)
 
     async def _show_record(self, member_id: int) -> None:
         await self._area_first_screen("record")
@@ -253,16 +311,44 @@ class KioskApp(App):
 
     @work(exclusive=True, group="go-home")
     async def go_home(self, reason: str) -> None:
-        """Return to the home screen and forget everything shown in other areas."""
+        """Return to the home screen and forget everything shown in other areas. After an
+        error the home screen and the kept screens are made anew as well: the one that
+        failed may no longer take input (Textual stops its message loop)."""
         if self.staff_session is not None:
             self.end_staff_session(reason)
         await self.switch_mode("home")
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         for mode, factory in self.MODES.items():
-            if mode != "home":
+            if mode != "home" and not await self._reset_area(mode):
                 await self.remove_mode(mode)
                 self.add_mode(mode, factory)
+        # A full garbage collection (tens of ms, more as Textual's caches fill) now, with the
+        # home screen up and nobody waiting, rather than in the next person's first screen.
+        gc.collect()
+        if self._recovering:  # (also when this going home replaced the one for the error)
+            for name in list(self._installed_screens):
+                self.uninstall_screen(name)
+            await self._fresh_home()
+            self.show_message(_("出了点问题，已回到首页。请再试一次，或请工作人员帮忙"), "error")
+            self._recovering = False
+
+    async def _fresh_home(self) -> None:
+        """Swap in a new home screen (the mode showing cannot be replaced, hence the detour)."""
+        self.add_mode("fresh-home", HomeScreen)
+        await self.switch_mode("fresh-home")
+        await self.remove_mode("home")
+        self.add_mode("home", HomeScreen)
+        await self.switch_mode("home")
+        await self.remove_mode("fresh-home")
+
+    async def _reset_area(self, mode: str) -> bool:
+        """Make an area's screen as new, if it is alone in its area and can be: it then
+        opens faster than a new one would (see KioskScreen.reset)."""
+        stack = self._screen_stacks.get(mode, [])
+        if len(stack) != 1 or self._recovering:
+            return False
+        return await stack[0].reset()
 
     def check_inactivity(self, now: float) -> None:
         at_rest = self.current_mode == "home" and len(self.screen_stack) == 1
@@ -301,6 +387,7 @@ class KioskApp(App):
         self.call_from_thread(self.bell)
         try:
             help.raise_call(place)
+            self.printing.ring_buzzer()
         except Exception:
             log.exception("help call not recorded")
             message = (_("呼叫没有记录下来，请直接到服务台找工作人员"), "error")

@@ -19,15 +19,15 @@ from uuid import UUID
 
 import peewee
 
-from kiosk import labels
+from kiosk import county_cli, labels
 from kiosk.config import LANGUAGES, Config, load_config
-from kiosk.db.database import first_line, release, safe_url
+from kiosk.db.database import first_line, private_dir, release, safe_url
 from kiosk.db.models import ROLES, Card, Member, now
 from kiosk.db.session import open_database
 from kiosk.errors import KioskError
 from kiosk.services import (
-    audit, backup, cards, events, hall, members, notices, printing, privacy, requests, setup,
-    staff,
+    audit, backup, backup_crypto, cards, doctor, events, hall, members, notices, printing,
+    privacy, requests, setup, staff,
 )
 
 COLUMN_LABELS = {
@@ -209,25 +209,33 @@ def cmd_print_jobs_list(args) -> int:
 
 
 def cmd_printer_test(args) -> int:
-    from kiosk.printing.escpos import PrintFormat  # printing loads only for these commands
-    from kiosk.printing.printers import parse_address
-    from kiosk.printing.receipts import printer_test_page
-    from kiosk.printing.spool import print_now
+    from kiosk.printing.printers import parse_address  # printing loads only for these commands
 
     config = _open(args)
     address = parse_address(config.printer)
     if address.scheme == "none":
         raise KioskError("没有设置打印机：请在配置里设置 printer，或用 --printer 指定，"
                          "如 --printer tcp://192.168.1.50")
-    page = printer_test_page(hall=hall.hall_name(), time=now(), printer=config.printer,
-                     paper_mm=config.paper_mm, mode=config.printer_mode,
-                     profile=config.printer_profile)
-    if print_now(page, "test", address, PrintFormat.from_config(config),
-                 config.printer_timeout_ms / 1000):
+    if doctor.print_test_page(config):
         print(f"测试页已打印到 {address}，请看看打印出来的字和二维码是否清楚")
     else:
         print("正在运行的自助终端接过了这张测试页，由它来打印")
     return 0
+
+
+def cmd_doctor(args) -> int:
+    config = _config(args)
+    checks = []
+    for check in doctor.run_checks(config, dt.datetime.now(), args.test_page):
+        print(check.line(), flush=True)
+        checks.append(check)
+    if args.scan:
+        print(f"请在 {args.scan_seconds} 秒内用扫码器扫一张党员卡、工作证或回执……", flush=True)
+        checks.append(doctor.check_scan(doctor.read_stdin_line, args.scan_seconds))
+        print(checks[-1].line())
+    failed = sum(not check.ok for check in checks)
+    print(f"共 {len(checks)} 项，{failed} 项有问题" if failed else f"共 {len(checks)} 项，全部正常")
+    return 1 if failed else 0
 
 
 def cmd_audit_verify(args) -> int:
@@ -395,32 +403,93 @@ def cmd_keys_list(args) -> int:
     return 0
 
 
+PASSPHRASE_ENV = "KIOSK_BACKUP_PASSPHRASE"
+
+
+def _passphrase(args, ask: bool, new: bool = False) -> str | None:
+    """The backup passphrase: from --passphrase-file, else from the environment, else typed
+    without echo when `ask` (twice for a `new` one); None means no encryption."""
+    if args.passphrase_file:
+        try:
+            lines = Path(args.passphrase_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KioskError(f"无法读取密码文件 {args.passphrase_file}：{exc}") from None
+        if not lines or not lines[0]:
+            raise KioskError(f"密码文件 {args.passphrase_file} 的第一行是空的")
+        return lines[0]
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not ask:
+        return None
+    if not sys.stdin.isatty():
+        raise KioskError(f"需要备份密码：请用 --passphrase-file 文件 或环境变量 {PASSPHRASE_ENV} 提供")
+    passphrase = getpass.getpass("请输入备份密码：")
+    if not passphrase:
+        raise KioskError("备份密码不能为空，没有做任何改动")
+    if new and getpass.getpass("请再输入一次：") != passphrase:
+        raise KioskError("两次输入的密码不一样，没有做任何改动")
+    return passphrase
+
+
 def cmd_backup(args) -> int:
     config = _open(args)
-    rows = backup.backup(Path(args.file))
+    passphrase = _passphrase(args, ask=args.encrypt, new=True)
+    rows = backup.backup(Path(args.file), passphrase)
+    doctor.record_backup(Path(args.file), rows, encrypted=bool(passphrase))
     print(f"已备份 {rows} 条记录到 {args.file}")
-    print("备份文件含有党员和群众的个人信息，请妥善保管")
+    if passphrase:
+        print("备份已加密：恢复时要用同一个密码，密码丢了备份就打不开了")
+    else:
+        print("备份文件含有党员和群众的个人信息，请妥善保管（加 --encrypt 可以加密）")
     print(f"签名密钥不在备份里：换电脑时请把 {config.keys_dir} 也复制过去")
     return 0
 
 
 def cmd_restore(args) -> int:
     config = _config(args)
-    with backup.open_backup(Path(args.file)) as source:  # checked before anything is opened
+    file = Path(args.file)
+    passphrase = _passphrase(args, ask=backup_crypto.is_encrypted(file))
+    with backup.open_backup(file, passphrase) as source:  # checked before anything is opened
         open_database(config.db_url, create=True)
         saved = None
         if _local_hall_name():
             stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
-            saved = config.data_dir / "backups" / f"before-restore-{stamp}.db"
-        rows = backup.restore(source, save_current_to=saved)
+            saved = private_dir(config.data_dir / "backups") / f"before-restore-{stamp}.db"
+        rows = backup.restore(source, save_current_to=saved, passphrase=passphrase)
     if saved:
         print(f"恢复前的数据已另存为 {saved}")
-    audit.record("backup.restore", subject=Path(args.file).name, rows=rows)
+    audit.record("backup.restore", subject=file.name, rows=rows, encrypted=bool(passphrase))
     print(f"已从 {args.file} 恢复 {rows} 条记录")
     key = cards.local_key()
     if not (config.keys_dir / f"{key.key_id}.pem").exists():
         print(f"注意：{config.keys_dir} 里没有本服务中心的签名密钥 {key.key_id}.pem，"
               "请从原来的电脑复制过来，否则无法签发新卡")
+    return 0
+
+
+def cmd_export(args) -> int:
+    _open(args)
+    from kiosk.services import periods, report_export, reports  # openpyxl: only for XLSX
+
+    file = Path(args.file)
+    fmt = args.format or file.suffix.lower().lstrip(".")
+    if fmt not in report_export.FORMATS:
+        raise KioskError("请用 --format csv 或 --format xlsx 指定导出格式")
+    period = (periods.parse_period(args.period) if args.period
+              else periods.current_period("month", now().date()))
+    branch = reports.find_branch(args.branch) if args.branch else None
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r已写 {done}/{total} 行", end="", file=sys.stderr, flush=True)
+
+    rows = report_export.export(args.kind, fmt, file, period, branch.id if branch else None,
+                                progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"已导出「{report_export.EXPORT_KINDS[args.kind]}」{period.label}"
+          f"（{branch.name if branch else '全部支部'}）到 {file}，共 {rows} 行")
+    print("导出的文件含有党员的姓名等个人信息，请妥善保管")
     return 0
 
 
@@ -532,6 +601,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="输出 JSON")
     command(group("printer", "小票打印机"), "test", cmd_printer_test, "打印一张测试页").add_argument(
         "--printer", metavar="URI", help="小票打印机，如 tcp://192.168.1.50（不给就用配置里的）")
+    checkup = command(commands, "doctor", cmd_doctor, "检查这台终端的设置：数据库、磁盘、时间、打印机、字体、权限、备份")
+    checkup.add_argument("--printer", metavar="URI", help="小票打印机（不给就用配置里的）")
+    checkup.add_argument("--test-page", action="store_true", help="打印一张测试页")
+    checkup.add_argument("--scan", action="store_true", help="测试扫码器：扫一张码，看能不能认出")
+    checkup.add_argument("--scan-seconds", type=int, default=30, metavar="N",
+                         help="等扫码的秒数（默认 30）")
 
     accounts = group("staff", "工作人员账号")
 
@@ -552,8 +627,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--pin", help="新密码（不给就提示输入）")
     account_command("card", cmd_staff_card, "签发工作证（打印二维码内容）")
 
-    command(commands, "backup", cmd_backup, "备份全部数据到一个文件").add_argument("file", metavar="文件")
-    command(commands, "restore", cmd_restore, "用备份文件替换现有数据").add_argument("file", metavar="文件")
+    for name, func, text in (("backup", cmd_backup, "备份全部数据到一个文件"),
+                             ("restore", cmd_restore, "用备份文件替换现有数据")):
+        sub = command(commands, name, func, text)
+        sub.add_argument("file", metavar="文件")
+        sub.add_argument("--passphrase-file", metavar="FILE",
+                         help=f"备份密码在这个文件的第一行（也可用环境变量 {PASSPHRASE_ENV}）")
+        if name == "backup":
+            sub.add_argument("--encrypt", action="store_true", help="加密备份（提示输入备份密码）")
+    export = command(commands, "export", cmd_export, "导出统计报表（CSV 或 XLSX），报给上级党组织")
+    export.add_argument("kind", choices=("attendance", "members", "flow", "requests", "dues",
+                                         "roll"), metavar="KIND",
+                        help="attendance 组织生活, members 党员队伍, flow 流动党员, "
+                             "requests 群众诉求, dues 党费, roll 签到明细")
+    export.add_argument("file", metavar="文件")
+    export.add_argument("--format", choices=("csv", "xlsx"), help="格式（不给就按文件的扩展名）")
+    export.add_argument("--period", metavar="PERIOD",
+                        help="时间段：2026-11、2026-Q4、2026 或 2026-01-01~2026-03-31（默认本月）")
+    export.add_argument("--branch", metavar="支部", help="只导出这个支部（名称或编号；默认全部）")
+    county_cli.add_commands(commands, command, group)
     return parser
 
 

@@ -47,6 +47,9 @@ class Config:
     printer_font: str = ""  # raster mode: a CJK font file; empty: found by fontconfig
     printer_timeout_ms: int = 3000  # each wait for the printer
     print_retry_ms: int = 5000  # first wait before printing again; doubles each time
+    county_url: str = ""  # the county sync server, e.g. http://county.example:8700; "" none
+    county_token: str = ""  # this hall's token from `kiosk county add-hall`
+    sync_seconds: int = 300  # background sync interval while the kiosk runs
 
     @property
     def db_url(self) -> str:
@@ -55,6 +58,10 @@ class Config:
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
 
 
 def _coerce(name: str, raw: object, target: type) -> object:
@@ -71,14 +78,18 @@ def _coerce(name: str, raw: object, target: type) -> object:
     if target is Path:
         if not isinstance(raw, (str, os.PathLike)) or not str(raw):
             raise KioskError(f"配置项 {name} 应为目录路径")
-        return Path(raw).expanduser()
+        try:
+            return Path(raw).expanduser()
+        except RuntimeError:  # ~someone who has no account here
+            raise KioskError(f"配置项 {name} 的目录 {raw} 不存在（找不到这个用户）") from None
     if not isinstance(raw, str):
         raise KioskError(f"配置项 {name} 应为文字，而不是 {raw!r}")
     return raw
 
 
 _FIELD_TYPES = {"data_dir": Path, "db": str, "lang": str, "printer": str, "printer_mode": str,
-                "printer_profile": str, "printer_font": str}
+                "printer_profile": str, "printer_font": str, "county_url": str,
+                "county_token": str}
 
 
 def _apply(config: Config, values: dict[str, object], source: str) -> None:

@@ -112,7 +112,14 @@ AUDIT_ACTIONS = {
     "print.retry": "重试打印",
     "print.reprint": "补打回执",
     "print.cancel": "取消打印",
+    "printer.buzzer": "设置打印机蜂鸣器",
+    "report.commentary": "保存报表评语",
+    "sync.conflict": "与县里的修改冲突（以县里的为准）",
+    "notice.county": "收到县里下发的通知（草稿）",
 }
+SYNC_KINDS = {"member": "党员", "card": "党员卡", "hall_key": "公钥"}  # county-editable records
+SYNC_FIELDS = {"name": "姓名", "stage": "阶段", "status": "状态", "phone": "电话",
+               "revoked": "停用时间", "branch": "支部", "address": "住址"}
 PRINT_KINDS = {
     "signin": "签到凭条",
     "ticket": "办事回执",
@@ -121,6 +128,7 @@ PRINT_KINDS = {
     "dues": "党费收据",
     "card": "党员卡",
     "test": "打印机测试页",
+    "report": "报表摘要",
 }
 PRINTER_MODES = {"text": "文字（打印机字库）", "raster": "图片（本机字体）"}
 PRINT_STATUSES = {

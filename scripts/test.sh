@@ -22,4 +22,5 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test]"
-exec .venv/bin/pytest "$@"
+# One test process per core (pytest-xdist); each has its own PostgreSQL database.
+exec .venv/bin/pytest -n auto "$@"

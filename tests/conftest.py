@@ -95,9 +95,14 @@ def make_app(config, db):
     """Build the kiosk app on the test database, with the header clock frozen."""
     from kiosk.app import KioskApp
 
+    built = []
+
     def build(**settings):
         for name, value in settings.items():
             setattr(config, name, value)
-        return KioskApp(config, wall_clock=lambda: FIXED_TIME)
+        built.append(KioskApp(config, wall_clock=lambda: FIXED_TIME))
+        return built[-1]
 
-    return build
+    yield build
+    # the kiosk survives unexpected errors (it goes home): a test must not miss one
+    assert [error for app in built for error in app.recovered_errors] == []

@@ -8,9 +8,12 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from kiosk.db import outbox
+from kiosk.db.database import database
 from kiosk.db.models import (
-    Attendance, Branch, Card, Dues, Event, FlowRecord, HelpCall, Member, MemberStageChange,
-    Notice, NoticeVersion, PrintJob, Request, ScanLog, now,
+    Attendance, Branch, Card, CountyRecord, Dues, Event, FlowRecord, HallAccount, HelpCall,
+    Member, MemberStageChange, Notice, NoticeVersion, PrintJob, ReportCommentary, Request, ScanLog,
+    SyncConflict, SyncVersion, now,
 )
 from kiosk.services import audit, cards, staff
 from kiosk.services.hall import local_hall
@@ -22,6 +25,7 @@ ADMIN = ("8001", "王建国", "admin", "246810")  # number, name, role, PIN
 
 
 def fill_every_table() -> None:
+    outbox.switch_on(database.obj)  # as on a hall with a county: the outbox fills too
     hall = local_hall()
     at = now()
     # A branch whose parent is stored after it: a copy in id order must still work.
@@ -86,3 +90,14 @@ def fill_every_table() -> None:
                 amount=Decimal("-12.50"), receipt_no="D2026-0002", reverses=paid)
     audit.record("notice.publish", actor=f"staff:{admin_number}", subject=str(notice.id),
                  version=1, digest=version_digest(version))
+    ReportCommentary.create(hall=hall, kind="attendance", period="2026-Q2", branch=branch,
+                            text="出勤比上季度好，\n流出党员多用视频参会", written_by=admin)
+    # county sync: on a hall its own tables, the county's too (one schema for both)
+    SyncVersion.create(kind="member", key=f"{cards.local_key().key_id}:{number}", version=2)
+    SyncConflict.create(hall=hall, kind="member", key=f"{cards.local_key().key_id}:{number}",
+                        lost='{"stage": "full"}', kept='{"stage": "candidate"}',
+                        rule="county_wins")
+    HallAccount.create(name="东村党群服务中心", token_hash="0" * 64, hall=hall, last_seen=at)
+    CountyRecord.create(kind="attendance", key=str(uuid.UUID(int=2)), hall=hall, data="{}",
+                        written_by=hall.id, change_seq=1, member_key="K:M001",
+                        audience=hall.id)

@@ -8,9 +8,11 @@ import string
 from pathlib import Path
 
 import pytest
+from pilot_helpers import log_in, wait_until
 
 from kiosk import i18n
 from kiosk.screens.home import HomeScreen
+from kiosk.widgets.chrome import MessageLine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +61,15 @@ async def test_the_home_screen_speaks_english_with_lang_en(make_app, in_english)
         assert isinstance(app.screen, HomeScreen)
         labels = " ".join(str(tile.label) for tile in app.screen.query(".tile"))
         assert "Notices" in labels and "Call staff" in labels and "通知公告" not in labels
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_service_refusal_reaches_the_screen_in_english(make_app, staff_accounts, in_english):
+    _admin, clerk = staff_accounts
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, clerk[0], "999999")
+        result = app.screen.query_one("#login-result", MessageLine)
+        await wait_until(pilot, lambda: "tries left" in str(result.render()))
+        assert "Wrong staff number or PIN; 4 tries left" in str(result.render())
+        assert "工号" not in str(result.render())

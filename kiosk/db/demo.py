@@ -24,7 +24,9 @@ from kiosk.db.models import (
     Notice, NoticeVersion, Request, StaffUser,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit, setup, staff
+from kiosk.services.events import expected_count, record_rolls
 from kiosk.services.notices import version_digest
 from kiosk.services.privacy import id_check_char
 
@@ -68,7 +70,8 @@ def build_demo(keys_dir: Path, now: dt.datetime | None = None) -> DemoSummary:
     with write_lock():
         local = Hall.get_or_none(Hall.is_local == True)  # noqa: E712 - peewee expression
         if local is not None and local.name != data["name"]:
-            raise KioskError(f"这个数据库已属于“{local.name}”，不能填入演示数据")
+            raise KioskError(_("这个数据库已属于“{hall_name}”，不能填入演示数据").format(
+                hall_name=local.name))
         if local is None:
             _fill(data, keys_dir, now)
         event, changed = _ensure_open_event(data, now)
@@ -102,6 +105,7 @@ def _fill(data: dict, keys_dir: Path, now: dt.datetime) -> None:
     _flows(hall, members, data, now)
     events = _events(data, branches, now)
     attendance = _attendance(rng, hall, events, members, users["staff"], data["leave_reasons"])
+    record_rolls()
     dues = _dues(rng, hall, members, users["staff"], now)
     notices = _notices(rng, hall, now)
     requests = _requests(rng, hall, data["requests"], phones, users["staff"], now)
@@ -267,7 +271,8 @@ def _ensure_open_event(data: dict, now: dt.datetime) -> tuple[Event, bool]:
     event = Event.get_or_none(Event.branch == branch, Event.title == title)
     if event is None:
         event = Event.create(branch=branch, type=spec["type"], title=title,
-                             place=spec["place"], created=now, **window)
+                             place=spec["place"], created=now, expected=expected_count(branch.id),
+                             **window)
         return event, True
     if event.status == "planned" and event.signin_opens <= now <= event.signin_closes:
         return event, False

@@ -12,14 +12,50 @@ from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 
 import peewee
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as alter
 
-from kiosk.db import fulltext, models
+from kiosk.db import fulltext, models, outbox
 from kiosk.errors import KioskError
+from kiosk.services import events
 
 Upgrade = Callable[[peewee.Database], None]
 
-SCHEMA_VERSION = 1
-UPGRADES: Mapping[int, Upgrade] = {}
+
+def _add_report_commentary(db: peewee.Database) -> None:
+    """Version 2: staff commentary saved with reports, and an index for their counts."""
+    db.create_tables([models.ReportCommentary])
+    models.Member._schema.create_indexes(safe=True)
+
+
+def _add_county_sync(db: peewee.Database) -> None:
+    """Version 3: the outbox and its triggers, and the county's tables (kiosk.services.sync).
+    The rows made so far are queued when syncing is switched on (kiosk.db.outbox)."""
+    db.create_tables([models.Outbox, models.SyncVersion, models.SyncConflict,
+                      models.HallAccount, models.CountyRecord])
+    outbox.create_triggers(db)
+
+
+def _add_notice_grams(db: peewee.Database) -> None:
+    """Version 4: the notice search index for words of one or two characters."""
+    fulltext.create_gram_index(db)
+
+
+def _add_recorded_rolls(db: peewee.Database) -> None:
+    """Version 5: each meeting's 应到 and whether each attendance row's member was expected,
+    recorded (kiosk.services.events), and an index to count them; for the meetings held so
+    far by today's rule."""
+    migrator = SchemaMigrator.from_database(db)
+    alter(migrator.add_column("event", "expected", models.Event.expected, allow_not_null=True),
+          migrator.add_column("attendance", "on_roll", models.Attendance.on_roll,
+                              allow_not_null=True))
+    models.Attendance._schema.create_indexes(safe=True)
+    events.record_rolls()
+
+
+SCHEMA_VERSION = 5
+UPGRADES: Mapping[int, Upgrade] = {1: _add_report_commentary, 2: _add_county_sync,
+                                   3: _add_notice_grams, 4: _add_recorded_rolls}
 
 
 def schema_version(db: peewee.Database) -> int:
@@ -71,6 +107,7 @@ def _migrate(db: peewee.Database, version: int, upgrades: Mapping[int, Upgrade])
             with db.atomic():
                 db.create_tables(models.ALL_MODELS)
                 fulltext.create_search_index(db)
+                outbox.create_triggers(db)
                 models.Meta.put("schema_version", str(version))
             return before
         for step in range(before, version):

@@ -90,7 +90,11 @@ class Member(BaseModel):
     created = pw.DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("card_key", "number"), True),)
+        indexes = (
+            (("card_key", "number"), True),
+            # who is expected at meetings, by branch: read from the index alone (reports)
+            (("stage", "status", "card_key", "branch"), False),
+        )
 
 
 class MemberStageChange(BaseModel):
@@ -159,6 +163,9 @@ class Event(BaseModel):
     status = pw.CharField(max_length=10, default="planned")  # planned / closed / cancelled
     minutes = pw.TextField(default="")
     created = pw.DateTimeField(default=now)
+    # 应到: how many were expected, counted when it is created and again when its first
+    # member is recorded; from then on a fact of the meeting (kiosk.services.events)
+    expected = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
 
 
 ATTENDANCE_KINDS = ("present", "assisted", "leave", "remote")
@@ -175,9 +182,15 @@ class Attendance(BaseModel):
     reason = pw.TextField(default="")
     assisted_by = pw.ForeignKeyField(StaffUser, null=True)
     home_org = pw.CharField(max_length=100, default="")  # for members from elsewhere
+    # the member was expected at the meeting when recorded (not a visitor): for 缺席
+    on_roll = pw.BooleanField(default=True, constraints=[pw.SQL("DEFAULT TRUE")])
 
     class Meta:
-        indexes = ((("event", "member"), True),)  # one row per member and event, ever
+        indexes = (
+            (("event", "member"), True),  # one row per member and event, ever
+            # each meeting's 实到 / 请假 / 迟到 / 缺席, counted from the index alone (reports)
+            (("event", "kind", "on_roll", "late"), False),
+        )
 
 
 class ScanLog(BaseModel):
@@ -307,6 +320,23 @@ class Dues(BaseModel):
     time = pw.DateTimeField(default=now)
 
 
+class ReportCommentary(BaseModel):
+    """Staff's own words saved with a report (kind, period, branch): numbers never stand alone.
+    `branch` None is the report over all branches; the audit log keeps every wording."""
+
+    id = pw.UUIDField(primary_key=True, default=uuid.uuid4)
+    hall = pw.ForeignKeyField(Hall)
+    kind = pw.CharField(max_length=20)
+    period = pw.CharField(max_length=30)  # e.g. 2026-11, 2026-Q4, 2026, 2026-01-05~2026-02-20
+    branch = pw.ForeignKeyField(Branch, null=True)
+    text = pw.TextField(default="")
+    written_by = pw.ForeignKeyField(StaffUser, null=True)
+    updated = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("hall", "kind", "period", "branch"), False),)
+
+
 class AuditEntry(BaseModel):
     """One link of the hash chain; see kiosk.services.audit."""
 
@@ -322,8 +352,90 @@ class AuditEntry(BaseModel):
     hash = pw.CharField(max_length=64)
 
 
+# --- county sync (kiosk.services.sync on a hall, kiosk.services.county on the county) ----
+
+class NeverReusedField(pw.AutoField):
+    """An id never handed out twice, even once its table is empty: AUTOINCREMENT on SQLite
+    (which otherwise hands out the largest id left + 1); PostgreSQL's sequence is so already."""
+
+    def ddl(self, ctx):
+        column, db = super().ddl(ctx), self.model._meta.database
+        if isinstance(getattr(db, "obj", db), pw.SqliteDatabase):  # bound, or the proxy's
+            return pw.NodeList((column, pw.SQL("AUTOINCREMENT")))
+        return column
+
+
+class Outbox(BaseModel):
+    """Rows a hall made or changed and the county has not taken yet: filled by triggers
+    (kiosk.db.outbox) in the same transaction as the change, once syncing is switched on,
+    emptied in `seq` order."""
+
+    seq = NeverReusedField()
+    kind = pw.CharField(max_length=30)  # the table
+    key = pw.CharField(max_length=40)  # the row's primary key, as text
+
+
+class SyncVersion(BaseModel):
+    """Hall side: the county's version of a shared record (a member, a card) this hall
+    last saw, sent with the hall's own change so the county can tell a conflict."""
+
+    kind = pw.CharField(max_length=30)
+    key = pw.CharField(max_length=80)
+    version = pw.IntegerField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("kind", "key")
+
+
+class SyncConflict(BaseModel):
+    """A change that lost to another (both sides keep these; staff see them)."""
+
+    id = pw.UUIDField(primary_key=True, default=uuid.uuid4)
+    hall = pw.ForeignKeyField(Hall, null=True)  # the hall whose change lost
+    kind = pw.CharField(max_length=30)
+    key = pw.CharField(max_length=80)
+    lost = pw.TextField()  # JSON: the values that were not kept
+    kept = pw.TextField()  # JSON: the values that won
+    rule = pw.CharField(max_length=30)  # e.g. county_wins
+    time = pw.DateTimeField(default=now)
+    seen = pw.BooleanField(default=False)
+
+
+class HallAccount(BaseModel):
+    """County side: a hall allowed to sync, with its token (only a hash is kept). The
+    hall's own id is bound at its first sync."""
+
+    name = pw.CharField(max_length=100, unique=True)
+    token_hash = pw.CharField(max_length=64, unique=True)
+    hall = pw.ForeignKeyField(Hall, null=True, unique=True)
+    created = pw.DateTimeField(default=now)
+    revoked = pw.DateTimeField(null=True)
+    last_seen = pw.DateTimeField(null=True)
+    backlog = pw.IntegerField(default=0)  # rows waiting at the hall, as it last said
+
+
+class CountyRecord(BaseModel):
+    """County side: one row of a hall (or of the county) as JSON, keyed by kind and the
+    row's id (a UUID, or a natural key for members, cards and keys). Rows that other halls
+    may pull get `change_seq`, the change cursor."""
+
+    kind = pw.CharField(max_length=30)
+    key = pw.CharField(max_length=80)
+    hall = pw.ForeignKeyField(Hall, null=True, index=True)  # owner; None: the county's own
+    data = pw.TextField()
+    version = pw.IntegerField(default=1)
+    written_by = pw.UUIDField(null=True)  # the hall that wrote it last; None: the county
+    change_seq = pw.BigIntegerField(null=True, index=True)
+    member_key = pw.CharField(max_length=60, null=True, index=True)
+    audience = pw.UUIDField(null=True, index=True)  # another hall that may pull it
+    received = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("kind", "key"), True),)
+
+
 ALL_MODELS = [
     Meta, Hall, HallKey, Branch, Member, MemberStageChange, FlowRecord, Card, StaffUser,
     Event, Attendance, ScanLog, Notice, NoticeVersion, Request, HelpCall, PrintJob, Dues,
-    AuditEntry,
+    AuditEntry, ReportCommentary, Outbox, SyncVersion, SyncConflict, HallAccount, CountyRecord,
 ]

@@ -14,6 +14,7 @@ from kiosk.db.database import (
     use_wal,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 
 def open_database(url: str, create: bool = False) -> peewee.Database:
@@ -23,7 +24,7 @@ def open_database(url: str, create: bool = False) -> peewee.Database:
     try:
         version = migrations.schema_version(db)
         if version == 0 and not create:
-            raise KioskError("数据库还没有初始化：请先运行 kiosk init（正式使用）或 kiosk demo（演示）")
+            raise KioskError(_("数据库还没有初始化：请先运行 kiosk init（正式使用）或 kiosk demo（演示）"))
         migrations.migrate(db)
         use_wal(db)  # only now that the database is known to be ours (and not newer)
     except KioskError:
@@ -31,7 +32,8 @@ def open_database(url: str, create: bool = False) -> peewee.Database:
         raise
     except peewee.DatabaseError as exc:
         db.close()
-        raise KioskError(f"数据库无法使用：{str(exc).strip().splitlines()[0]}") from None
+        raise KioskError(_("数据库无法使用：{error}").format(
+            error=str(exc).strip().splitlines()[0])) from None
     if not is_postgres(db):
         restrict_permissions(sqlite_path(url))
     database.initialize(db)

@@ -14,6 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.printing.escpos import (
     FEED_AND_CUT,
     INIT,
@@ -52,7 +53,7 @@ def find_font(configured: str = "") -> str:
     """A font file with Chinese characters: the configured one, else fontconfig's choice."""
     if configured:
         if not Path(configured).is_file():
-            raise KioskError(f"找不到配置的字体文件 {configured}")
+            raise KioskError(_("找不到配置的字体文件 {path}").format(path=configured))
         return configured
     chinese = [line.removesuffix(":") for line in _fontconfig("fc-list", ":lang=zh-cn", "file")]
     preferred = _fontconfig("fc-match", "-f", "%{file}", "sans-serif:lang=zh-cn")
@@ -62,8 +63,8 @@ def find_font(configured: str = "") -> str:
     for path in candidates:
         if Path(path).is_file():
             return path
-    raise KioskError("找不到中文字体，无法用图片方式打印：请安装 fonts-wqy-microhei，"
-                     "或在配置里用 printer_font 指定字体文件")
+    raise KioskError(_("找不到中文字体，无法用图片方式打印：请安装 fonts-wqy-microhei，"
+                       "或在配置里用 printer_font 指定字体文件"))
 
 
 @lru_cache(maxsize=8)
@@ -71,7 +72,7 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     try:
         return ImageFont.truetype(path, size)
     except OSError:
-        raise KioskError(f"字体文件 {path} 无法使用") from None
+        raise KioskError(_("字体文件 {path} 无法使用").format(path=path)) from None
 
 
 def render(receipt: Receipt, fmt: PrintFormat) -> bytes:

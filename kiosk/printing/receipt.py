@@ -7,6 +7,7 @@ import json
 from dataclasses import MISSING, dataclass, fields
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class Receipt:
                 raise TypeError("title")
             return cls(data["title"], blocks)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise BadReceipt(f"回执内容无法读取：{exc!r}") from None
+            raise BadReceipt(_("回执内容无法读取：{error!r}").format(error=exc)) from None
 
     def __post_init__(self):
         object.__setattr__(self, "blocks", tuple(self.blocks))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 WIDTH, HEIGHT = 1011, 638  # 85.6 x 54 mm at 300 dpi
 MARGIN = 40
@@ -41,7 +42,8 @@ def write_card_png(path: Path, *, payload: str, hall: str, name: str, number: st
     try:
         card.save(path, format="PNG", dpi=(300, 300))
     except OSError as exc:
-        raise KioskError(f"无法写入图片文件 {path}：{exc.strerror or exc}") from None
+        raise KioskError(_("无法写入图片文件 {path}：{error}").format(
+            path=path, error=exc.strerror or exc)) from None
 
 
 def _fit(pen, text: str, face, width: int) -> str:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from peewee import fn
 
-from kiosk.db.database import write_lock
+from kiosk.db.database import private_dir, write_lock
 from kiosk.db.models import Card, HallKey, Member, now
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.scan import CardPayload, InvalidPayload, parse_payload
 from kiosk.services import audit
 
@@ -50,19 +51,20 @@ def create_hall_key(keys_dir: Path, hall_name: str) -> HallKey:
         serialization.NoEncryption(),
     )
     try:
-        keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(keys_dir)
         path = keys_dir / f"{key_id}.pem"
         with open(path, "xb", opener=lambda p, flags: os.open(p, flags, 0o600)) as f:
             f.write(pem)
     except OSError as exc:
-        raise KioskError(f"无法保存签名密钥到 {keys_dir}：{exc.strerror}") from None
+        raise KioskError(_("无法保存签名密钥到 {folder}：{error}").format(
+            folder=keys_dir, error=exc.strerror)) from None
     return HallKey.create(key_id=key_id, hall_name=hall_name, public_key=public_raw, is_local=True)
 
 
 def local_key() -> HallKey:
     key = HallKey.get_or_none(HallKey.is_local == True)  # noqa: E712
     if key is None:
-        raise KioskError("本服务中心还没有签名密钥：请先运行 kiosk init")
+        raise KioskError(_("本服务中心还没有签名密钥：请先运行 kiosk init"))
     return key
 
 
@@ -75,7 +77,7 @@ def sign_card(keys_dir: Path, kind: str, number: str, serial: int, issued: dt.da
     try:
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError):
-        raise KioskError(f"找不到或无法读取签名密钥文件 {path}") from None
+        raise KioskError(_("找不到或无法读取签名密钥文件 {path}").format(path=path)) from None
     unsigned = CardPayload(kind, key.key_id, number.upper(), serial, issued, "")
     signature = _b32(private.sign(unsigned.signed_text.encode()))
     payload = CardPayload(kind, key.key_id, unsigned.number, serial, issued, signature)
@@ -135,7 +137,7 @@ def issue_member_card(session, member: Member, keys_dir: Path, on: dt.date | Non
     """A new card for a member of this hall; every older card of theirs stops working.
     Returns the payload. `session` None is the command line."""
     if member.card_key:
-        raise KioskError("这位党员的卡由原来的服务中心签发，不能在这里补办")
+        raise KioskError(_("这位党员的卡由原来的服务中心签发，不能在这里补办"))
     with write_lock():
         last = Card.select(fn.MAX(Card.serial)).where(Card.member == member).scalar() or 0
         issued = on or now().date()
@@ -153,7 +155,7 @@ def revoke_member_card(session, member: Member) -> None:
     with write_lock():
         card = _current(member)
         if card is None:
-            raise KioskError("这位党员没有在用的卡")
+            raise KioskError(_("这位党员没有在用的卡"))
         card.revoked = now()
         card.save()
         audit.record("card.revoke", actor=_actor(session), subject=member.number,
@@ -187,12 +189,13 @@ def import_key(text: str, actor: str = "system") -> HallKey:
         hall_name = str(data["hall"]).strip()
         claimed = str(data["key_id"])
     except (ValueError, KeyError, TypeError, binascii.Error):
-        raise KioskError("这不是服务中心的公钥文件（应由 kiosk keys export 生成）") from None
+        raise KioskError(_("这不是服务中心的公钥文件（应由 kiosk keys export 生成）")) from None
     if len(public) != 32 or key_id_of(public) != claimed or not hall_name:
-        raise KioskError("公钥文件内容不完整或被改动过")
+        raise KioskError(_("公钥文件内容不完整或被改动过"))
     with write_lock():
         if HallKey.get_or_none(HallKey.key_id == claimed) is not None:
-            raise KioskError(f"公钥 {claimed}（{hall_name}）已经导入过了")
+            raise KioskError(_("公钥 {key_id}（{hall_name}）已经导入过了").format(
+                key_id=claimed, hall_name=hall_name))
         key = HallKey.create(key_id=claimed, hall_name=hall_name, public_key=public)
         audit.record("keys.import", actor=actor, subject=claimed, hall=hall_name)
     return key

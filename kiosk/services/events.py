@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import fn
+
 from kiosk import labels
 from kiosk.db.database import write_lock
 from kiosk.db.models import (
     ATTENDANCE_KINDS, EVENT_TYPES, Attendance, Branch, Event, Hall, Member, StaffUser, now,
 )
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit
 from kiosk.services.hall import local_hall
 from kiosk.services.privacy import mask_name
-from kiosk.services.staff import StaffSession
+from kiosk.services.staff import StaffSession, staff_only
 
 EXPECTED_STAGES = ("probationary", "full")
 EXPECTED_STATUSES = ("normal", "flowed_in", "flowed_out")
@@ -30,7 +33,7 @@ def list_events() -> list[Event]:
 def get_event(event_id: int) -> Event:
     event = Event.get_or_none(Event.id == event_id)
     if event is None:
-        raise KioskError(f"没有编号为 {event_id} 的会议")
+        raise KioskError(_("没有编号为 {number} 的会议").format(number=event_id))
     return event
 
 
@@ -82,6 +85,7 @@ def open_events(at: dt.datetime) -> list[Event]:
 
 # --- staff: creating, closing, minutes --------------------------------------------------
 
+@staff_only("events.create")
 def create_event(session: StaffSession, *, branch_id: int, type: str, title: str, place: str,
                  start: dt.datetime, end: dt.datetime, signin_opens: dt.datetime | None = None,
                  signin_closes: dt.datetime | None = None) -> Event:
@@ -89,34 +93,37 @@ def create_event(session: StaffSession, *, branch_id: int, type: str, title: str
     opens = signin_opens or start - DEFAULT_OPENS_BEFORE
     closes = signin_closes or end
     if type not in EVENT_TYPES:
-        raise KioskError("请选择会议类型")
+        raise KioskError(_("请选择会议类型"))
     if not title:
-        raise KioskError("会议名称不能为空")
+        raise KioskError(_("会议名称不能为空"))
     if end <= start:
-        raise KioskError("结束时间应晚于开始时间")
+        raise KioskError(_("结束时间应晚于开始时间"))
     if not opens < closes <= end:
-        raise KioskError("签到时间应在会议结束之前，且开始早于截止")
+        raise KioskError(_("签到时间应在会议结束之前，且开始早于截止"))
     with write_lock():
         branch = Branch.get_or_none(Branch.id == branch_id)
         if branch is None:
-            raise KioskError("请选择支部")
+            raise KioskError(_("请选择支部"))
         event = Event.create(branch=branch, type=type, title=title, place=place, start=start,
-                             end=end, signin_opens=opens, signin_closes=closes)
+                             end=end, signin_opens=opens, signin_closes=closes,
+                             expected=expected_count(branch.id))
         audit.record("event.create", actor=session.actor, subject=event.id, title=title,
                      start=start, branch=branch.name)
     return event
 
 
+@staff_only("events.close")
 def close_event(session: StaffSession, event_id: int) -> None:
     with write_lock():
         event = get_event(event_id)
         if event.status == "closed":
-            raise KioskError("这个会议已经结束了")
+            raise KioskError(_("这个会议已经结束了"))
         event.status = "closed"
         event.save()
         audit.record("event.close", actor=session.actor, subject=event.id)
 
 
+@staff_only("events.set_minutes")
 def set_minutes(session: StaffSession, event_id: int, minutes: str) -> None:
     """Minutes are kept whole in the audit log too, so that earlier wording stays visible."""
     minutes = minutes.strip()
@@ -138,9 +145,12 @@ def record_attendance(event: Event, member: Member, kind: str, at: dt.datetime, 
     existing = Attendance.get_or_none((Attendance.event == event) & (Attendance.member == member))
     late = kind in ("present", "assisted") and at > event.start
     if existing is None:
+        if not Attendance.select().where(Attendance.event == event).exists():
+            _count_roll(event)  # the first one recorded: sign-in has opened
+        on_roll = _expected_in(event.branch_id).where(Member.id == member.id).exists()
         row = Attendance.create(hall=hall or local_hall(), event=event, member=member, kind=kind,
                                 time=at, late=late, reason=reason, assisted_by=assisted_by,
-                                home_org=home_org or member.home_org)
+                                home_org=home_org or member.home_org, on_roll=on_roll)
         return row, True
     if existing.kind == "leave" and kind != "leave":
         existing.kind, existing.time, existing.late = kind, at, late
@@ -151,6 +161,7 @@ def record_attendance(event: Event, member: Member, kind: str, at: dt.datetime, 
     return existing, False
 
 
+@staff_only("events.mark")
 def mark(session: StaffSession, event_id: int, member_id: int, kind: str, reason: str = "",
          at: dt.datetime | None = None) -> Attendance:
     """Staff record leave (with its reason), remote attendance, or sign a member in on
@@ -158,9 +169,9 @@ def mark(session: StaffSession, event_id: int, member_id: int, kind: str, reason
     at = (at or now()).replace(microsecond=0)
     reason = reason.strip()
     if kind not in ATTENDANCE_KINDS or kind == "present":
-        raise KioskError("请选择代签到、请假或远程参加")
+        raise KioskError(_("请选择代签到、请假或远程参加"))
     if kind == "leave" and not reason:
-        raise KioskError("请假要写明原因")
+        raise KioskError(_("请假要写明原因"))
     with write_lock():
         event = get_event(event_id)
         member = Member.get_by_id(member_id)
@@ -168,8 +179,8 @@ def mark(session: StaffSession, event_id: int, member_id: int, kind: str, reason
         row, new = record_attendance(event, member, kind, at, reason=reason,
                                      assisted_by=helper if kind == "assisted" else None)
         if not new:
-            raise KioskError("{name} 已经登记为「{kind}」，不能再改".format(
-                name=mask_name(member.name), kind=labels.ATTENDANCE_KINDS[row.kind]))
+            raise KioskError(_("{name} 已经登记为「{kind}」，不能再改").format(
+                name=mask_name(member.name), kind=_(labels.ATTENDANCE_KINDS[row.kind])))
         audit.record(f"attendance.{kind}", actor=session.actor,
                      subject=f"{event.id}:{member.number}", reason=reason)
     return row
@@ -187,11 +198,45 @@ class Roll:
     late: list[Attendance]
 
 
+def expected_condition():
+    """Members expected at their branch's meetings (and to pay dues): this hall's probationary
+    and full members who are not transferred out or deceased."""
+    return ((Member.card_key == "") & Member.stage.in_(EXPECTED_STAGES)
+            & Member.status.in_(EXPECTED_STATUSES))
+
+
+def _expected_in(branch_id: int):
+    return Member.select().where(expected_condition() & (Member.branch == branch_id))
+
+
+def expected_count(branch_id: int) -> int:
+    return _expected_in(branch_id).count()
+
+
 def expected_members(event: Event) -> list[Member]:
-    return list(Member.select().where(
-        (Member.branch == event.branch_id) & (Member.card_key == "")
-        & Member.stage.in_(EXPECTED_STAGES) & Member.status.in_(EXPECTED_STATUSES)
-    ).order_by(Member.number))
+    """Who is expected by today's rule (event.expected is how many were when it was held)."""
+    return list(_expected_in(event.branch_id).order_by(Member.number))
+
+
+def _count_roll(event: Event) -> None:
+    """Record how many are expected at `event` now; written only when that changed (every
+    write of an event goes to the county)."""
+    event.expected = expected_count(event.branch_id)
+    Event.update(expected=event.expected).where(
+        (Event.id == event.id) & (Event.expected != event.expected)).execute()
+
+
+def record_rolls() -> None:
+    """Record every event's roll, and whether each attendance row's member was on it, by
+    today's rule: for events held before rolls were recorded (an upgraded database) and
+    for events and attendance written in bulk (demo data). Writes only what changes."""
+    count = (Member.select(fn.COUNT(Member.id))
+             .where(expected_condition() & (Member.branch == Event.branch)))
+    Event.update(expected=count).where(Event.expected != count).execute()
+    held_by = Event.select(Event.branch).where(Event.id == Attendance.event)
+    on_roll = fn.EXISTS(Member.select(Member.id).where(
+        (Member.id == Attendance.member) & expected_condition() & (Member.branch == held_by)))
+    Attendance.update(on_roll=on_roll).where(Attendance.on_roll != on_roll).execute()
 
 
 def roll(event_id: int) -> Roll:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from kiosk.db.database import write_lock
 from kiosk.db.models import HelpCall, StaffUser, now
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit
 from kiosk.services.hall import local_hall
-from kiosk.services.staff import StaffSession
+from kiosk.services.staff import StaffSession, staff_only
 
 
 def raise_call(place: str) -> HelpCall:
@@ -33,11 +34,12 @@ def pending_calls() -> list[PendingCall]:
     return [PendingCall(str(call.id), call.place, at - call.time) for call in query]
 
 
+@staff_only("help.acknowledge")
 def acknowledge(session: StaffSession, call_id) -> HelpCall:
     with write_lock():
         call = HelpCall.get_or_none(HelpCall.id == call_id)
         if call is None:
-            raise KioskError("找不到这次呼叫")
+            raise KioskError(_("找不到这次呼叫"))
         if call.acknowledged is None:
             call.acknowledged = now()
             call.acknowledged_by = StaffUser.get(StaffUser.number == session.number)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, fields
 from kiosk.db.database import write_lock
 from kiosk.db.models import STAGES, STATUSES, Branch, FlowRecord, Member, MemberStageChange
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit
 from kiosk.services.hall import local_hall
 from kiosk.services.privacy import is_id_number, mask_id_number, mask_name, mask_phone
-from kiosk.services.staff import StaffSession
+from kiosk.services.staff import StaffSession, staff_only
 
 STAGE_DATES = {"applicant": "applied_on", "activist": "activist_on", "candidate": "candidate_on",
                "probationary": "probation_on", "full": "full_on"}
@@ -51,7 +52,7 @@ def get_member(number: str) -> Member:
     """A member of this hall by number (members from elsewhere are kept by their card)."""
     member = Member.get_or_none((Member.number == number.strip().upper()) & (Member.card_key == ""))
     if member is None:
-        raise KioskError(f"没有编号为 {number} 的党员")
+        raise KioskError(_("没有编号为 {number} 的党员").format(number=number))
     return member
 
 
@@ -72,8 +73,9 @@ def pinyin_initials(name: str) -> str:
 
 def search(text: str) -> list[Member]:
     """Members whose number starts with, whose name contains, or whose pinyin initials start
-    with `text` ("zs" finds 张三); everyone when it is empty."""
-    text = text.strip()
+    with `text` ("zs" finds 张三); everyone when it is empty. Control characters (a NUL,
+    which PostgreSQL refuses, say) are left out."""
+    text = re.sub(r"[\x00-\x1f\x7f]", "", text).strip()
     query = Member.select(Member, Branch).join(Branch)
     if text:
         query = query.where(Member.number.startswith(text.upper()) | Member.name.contains(text)
@@ -98,15 +100,15 @@ class MemberDetails:
         name, phone = self.name.strip(), re.sub(r"[\s-]", "", self.phone)
         id_number = self.id_number.strip().upper()
         if not name:
-            raise KioskError("姓名不能为空")
+            raise KioskError(_("姓名不能为空"))
         if self.sex not in ("", "M", "F"):
-            raise KioskError("性别应为 男 或 女")
+            raise KioskError(_("性别应为 男 或 女"))
         if phone and not (phone.isdigit() and 7 <= len(phone) <= 20):
-            raise KioskError("电话号码应为 7 到 20 位数字")
+            raise KioskError(_("电话号码应为 7 到 20 位数字"))
         if id_number and not is_id_number(id_number):
-            raise KioskError("身份证号码不对：应为 18 位，最后一位是校验码")
+            raise KioskError(_("身份证号码不对：应为 18 位，最后一位是校验码"))
         if not Branch.select().where(Branch.id == self.branch_id).exists():
-            raise KioskError("请选择支部")
+            raise KioskError(_("请选择支部"))
         return MemberDetails(name, self.branch_id, self.sex, self.birth_date, phone, id_number,
                              self.address.strip(), self.home_org.strip())
 
@@ -118,19 +120,20 @@ def _values(details: MemberDetails) -> dict:
     return values
 
 
+@staff_only("members.add")
 def add_member(session: StaffSession, number: str, details: MemberDetails, stage: str,
                since: dt.date) -> Member:
     """A new member of this hall, at `stage` since `since` (the first entry of their
     stage history)."""
     number = number.strip().upper()
     if not (number.isascii() and number.isalnum() and 1 <= len(number) <= 12):
-        raise KioskError("党员编号应为 1 到 12 位字母或数字")
+        raise KioskError(_("党员编号应为 1 到 12 位字母或数字"))
     if stage not in STAGES:
-        raise KioskError("请选择发展阶段")
+        raise KioskError(_("请选择发展阶段"))
     with write_lock():
         details = details.checked()
         if Member.select().where((Member.number == number) & (Member.card_key == "")).exists():
-            raise KioskError(f"党员编号 {number} 已经有人用了")
+            raise KioskError(_("党员编号 {number} 已经有人用了").format(number=number))
         member = Member.create(number=number, stage=stage, **{STAGE_DATES[stage]: since},
                                **_values(details))
         MemberStageChange.create(hall=local_hall(), member=member, to_stage=stage, on=since)
@@ -138,6 +141,7 @@ def add_member(session: StaffSession, number: str, details: MemberDetails, stage
     return member
 
 
+@staff_only("members.edit")
 def edit_member(session: StaffSession, member_id: int, details: MemberDetails) -> None:
     with write_lock():
         details = details.checked()
@@ -149,17 +153,18 @@ def edit_member(session: StaffSession, member_id: int, details: MemberDetails) -
         audit.record("member.edit", actor=session.actor, subject=member.number, fields=changed)
 
 
+@staff_only("members.change_stage")
 def change_stage(session: StaffSession, member_id: int, to_stage: str, on: dt.date,
                  note: str = "") -> None:
     """Move a member to another stage, or record a change within one (a probation
     extended: the same stage again, with the reason in `note`)."""
     note = note.strip()
     if to_stage not in STAGES:
-        raise KioskError("请选择发展阶段")
+        raise KioskError(_("请选择发展阶段"))
     with write_lock():
         member = Member.get_by_id(member_id)
         if to_stage == member.stage and not note:
-            raise KioskError("阶段没有变；如果是延长预备期，请在说明里写明")
+            raise KioskError(_("阶段没有变；如果是延长预备期，请在说明里写明"))
         MemberStageChange.create(hall=local_hall(), member=member, from_stage=member.stage,
                                  to_stage=to_stage, on=on, note=note)
         if to_stage != member.stage:
@@ -173,6 +178,7 @@ def change_stage(session: StaffSession, member_id: int, to_stage: str, on: dt.da
 FLOW_STATUSES = {"out": "flowed_out", "in": "flowed_in"}
 
 
+@staff_only("members.record_flow")
 def record_flow(session: StaffSession, member_id: int, *, direction: str, place: str,
                 since: dt.date, reason: str = "", contact: str = "",
                 holds_certificate: bool = False) -> None:
@@ -180,9 +186,9 @@ def record_flow(session: StaffSession, member_id: int, *, direction: str, place:
     record is ended on `since`."""
     place = place.strip()
     if direction not in FLOW_STATUSES:
-        raise KioskError("请选择流出或流入")
+        raise KioskError(_("请选择流出或流入"))
     if not place:
-        raise KioskError("请写明流向（或来自）哪里")
+        raise KioskError(_("请写明流向（或来自）哪里"))
     with write_lock():
         member = Member.get_by_id(member_id)
         FlowRecord.update(until=since).where(
@@ -196,10 +202,11 @@ def record_flow(session: StaffSession, member_id: int, *, direction: str, place:
                      direction=direction, place=place, since=since)
 
 
+@staff_only("members.set_status")
 def set_status(session: StaffSession, member_id: int, status: str, on: dt.date) -> None:
     """Back to 正常 (ending an open flow record), or 转出 / 去世."""
     if status not in STATUSES or status in FLOW_STATUSES.values():
-        raise KioskError("流出、流入请用「登记流动」")
+        raise KioskError(_("流出、流入请用「登记流动」"))
     with write_lock():
         member = Member.get_by_id(member_id)
         FlowRecord.update(until=on).where(

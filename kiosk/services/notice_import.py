@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services.notices import MAX_BODY, NoticeFields
 
 SUFFIXES = (".md", ".txt")
@@ -30,15 +31,18 @@ def read_folder(folder: Path, category: str) -> list[ImportFile]:
     """Every .md and .txt file in `folder` (not its subfolders, not hidden files), by name."""
     try:
         if not folder.is_dir():
-            raise KioskError(f"找不到文件夹 {folder}，请检查 U 盘是否插好、路径是否写对")
+            raise KioskError(_("找不到文件夹 {folder}，请检查 U 盘是否插好、路径是否写对").format(
+                folder=folder))
         paths = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
                        key=lambda p: p.name)
     except OSError as exc:
-        raise KioskError(f"无法读取文件夹 {folder}：{exc.strerror}") from None
+        raise KioskError(_("无法读取文件夹 {folder}：{error}").format(
+            folder=folder, error=exc.strerror)) from None
     if len(paths) > MAX_FILES:
-        raise KioskError(f"文件夹里的文件太多（{len(paths)} 个），一次最多 {MAX_FILES} 个，请分几次导入")
+        raise KioskError(_("文件夹里的文件太多（{count} 个），一次最多 {limit} 个，请分几次导入").format(
+            count=len(paths), limit=MAX_FILES))
     if not paths:
-        raise KioskError(f"文件夹 {folder} 里没有文件")
+        raise KioskError(_("文件夹 {folder} 里没有文件").format(folder=folder))
     return [read_file(path, category) for path in paths]
 
 
@@ -61,11 +65,11 @@ def read_file(path: Path, category: str) -> ImportFile:
 def decode(data: bytes) -> str:
     """The text of a file, or KioskError saying why it is not readable text."""
     if not data.strip():
-        raise KioskError("是空文件")
+        raise KioskError(_("是空文件"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ("utf-16",)
     elif b"\x00" in data:
-        raise KioskError("不是文字文件（可能是图片、文档或程序）")
+        raise KioskError(_("不是文字文件（可能是图片、文档或程序）"))
     else:
         encodings = ("utf-8-sig", "gb18030")
     for encoding in encodings:
@@ -75,8 +79,8 @@ def decode(data: bytes) -> str:
             continue
         if _looks_like_text(text):
             return text
-        raise KioskError("不是文字文件（可能是图片、文档或程序）")
-    raise KioskError("文字编码无法识别，请用记事本另存为 UTF-8 编码")
+        raise KioskError(_("不是文字文件（可能是图片、文档或程序）"))
+    raise KioskError(_("文字编码无法识别，请用记事本另存为 UTF-8 编码"))
 
 
 def _looks_like_text(text: str) -> bool:

@@ -23,14 +23,15 @@ from kiosk.db import fulltext
 from kiosk.db.database import is_postgres, write_lock
 from kiosk.db.models import NOTICE_CATEGORIES, AuditEntry, Notice, NoticeVersion, now
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit, privacy
 from kiosk.services.hall import local_hall
 from kiosk.services.notice_text import plain_text
-from kiosk.services.staff import NotAllowed, StaffSession
+from kiosk.services.staff import StaffSession, require_staff
 
 TABS = ("all", *NOTICE_CATEGORIES, "archive")
 MAX_TITLE = 80  # characters
-MAX_BODY = 20_000  # characters: about a dozen printed pages
+MAX_BODY = fulltext.LONGEST_TEXT  # characters: about a dozen printed pages
 MAX_REASON = 200
 MAX_QUERY = 50
 SHORTEST_INDEXED = 3  # the trigram index finds terms of three characters or more
@@ -56,17 +57,19 @@ class NoticeFields:
         body = _CONTROL.sub("", self.body.replace("\r\n", "\n").replace("\r", "\n"))
         body = "\n".join(line.rstrip() for line in body.strip().splitlines())
         if not title:
-            raise KioskError("标题不能为空")
+            raise KioskError(_("标题不能为空"))
         if len(title) > MAX_TITLE:
-            raise KioskError(f"标题太长（{len(title)} 个字），最多 {MAX_TITLE} 个字")
+            raise KioskError(_("标题太长（{length} 个字），最多 {limit} 个字").format(
+                length=len(title), limit=MAX_TITLE))
         if not body:
-            raise KioskError("正文不能为空")
+            raise KioskError(_("正文不能为空"))
         if len(body) > MAX_BODY:
-            raise KioskError(f"正文太长（{len(body)} 个字），最多 {MAX_BODY} 个字，请分成几条发布")
+            raise KioskError(_("正文太长（{length} 个字），最多 {limit} 个字，请分成几条发布").format(
+                length=len(body), limit=MAX_BODY))
         if self.category not in NOTICE_CATEGORIES:
-            raise KioskError("请选择通知的类别")
+            raise KioskError(_("请选择通知的类别"))
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise KioskError("有效期的结束日期不能早于开始日期")
+            raise KioskError(_("有效期的结束日期不能早于开始日期"))
         return replace(self, title=title, body=body + "\n")
 
     @classmethod
@@ -90,7 +93,7 @@ def parse_day(text: str) -> dt.date | None:
             return dt.date(*map(int, match.groups()))
         except ValueError:  # 2026-02-30
             pass
-    raise KioskError(f"日期“{text}”看不懂，请写成 2026-12-31 这样")
+    raise KioskError(_("日期“{text}”看不懂，请写成 2026-12-31 这样").format(text=text))
 
 
 class PersonalDataFound(KioskError):
@@ -98,7 +101,7 @@ class PersonalDataFound(KioskError):
     meant to be public (publish again with confirmed_public) or mask it."""
 
     def __init__(self, findings: list[privacy.Finding]):
-        super().__init__("通知里有手机号、身份证号或银行卡号，请确认是否可以公开")
+        super().__init__(_("通知里有手机号、身份证号或银行卡号，请确认是否可以公开"))
         self.findings = findings
 
 
@@ -171,7 +174,7 @@ def board(tab: str, today: dt.date, page: int = 0, size: int = 6) -> Page:
             where &= Notice.category == tab
         order = [Notice.pinned.desc(), Notice.published.desc(), Notice.number.desc()]
     else:
-        raise KioskError(f"没有这个栏目：{tab}")
+        raise KioskError(_("没有这个栏目：{tab}").format(tab=tab))
     notices, total, page = _page(Notice.select().where(where), order, page, size)
     return Page([Hit(n) for n in notices], total, page, size)
 
@@ -180,9 +183,10 @@ def search_terms(text: str) -> tuple[str, ...]:
     """What to look for: the words of `text` (split at spaces), each to be found."""
     text = _CONTROL.sub("", text).strip()
     if not text:
-        raise KioskError("请输入或选择要找的字词")
+        raise KioskError(_("请输入或选择要找的字词"))
     if len(text) > MAX_QUERY:
-        raise KioskError(f"要找的字词太长（{len(text)} 个字），请少于 {MAX_QUERY} 个字")
+        raise KioskError(_("要找的字词太长（{length} 个字），请少于 {limit} 个字").format(
+            length=len(text), limit=MAX_QUERY))
     return tuple(dict.fromkeys(text.lower().split()))
 
 
@@ -199,11 +203,15 @@ def search(text: str, today: dt.date, page: int = 0, size: int = 6) -> Page:
     return Page([Hit(n, snippet(n.body, terms)) for n in notices], total, page, size, terms)
 
 
+_GRAMS = pw.Table(fulltext.GRAM_TABLE, ("gram", "number"))
+
+
 def _contains(term: str):
-    if is_postgres():  # the pg_trgm index's expression (see kiosk.db.fulltext)
-        return pw.SQL(fulltext.PG_SEARCH_TEXT).contains(term)
+    """Title or body contains `term` (lowered), by the indexes of kiosk.db.fulltext."""
     if len(term) < SHORTEST_INDEXED:
-        return Notice.title.contains(term) | Notice.body.contains(term)
+        return Notice.number.in_(_GRAMS.select(_GRAMS.number).where(_GRAMS.gram == term))
+    if is_postgres():  # the pg_trgm index's expression
+        return pw.SQL(fulltext.PG_SEARCH_TEXT).contains(term)
     phrase = '"' + term.replace('"', '""') + '"'
     return Notice.number.in_(pw.SQL(
         f"(SELECT rowid FROM {fulltext.FTS_TABLE} WHERE {fulltext.FTS_TABLE} MATCH ?)", [phrase]))
@@ -236,7 +244,7 @@ def snippet(body: str, terms: tuple[str, ...]) -> str:
 def get(notice_id: str) -> Notice:
     notice = Notice.get_or_none(Notice.id == notice_id)
     if notice is None:
-        raise KioskError("找不到这条通知，可能已被删除")
+        raise KioskError(_("找不到这条通知，可能已被删除"))
     return notice
 
 
@@ -244,7 +252,7 @@ def public(notice_id: str) -> Notice:
     """A notice residents may open (anything but a draft)."""
     notice = get(notice_id)
     if notice.status == "draft":
-        raise KioskError("这条通知还没有发布")
+        raise KioskError(_("这条通知还没有发布"))
     return notice
 
 
@@ -263,11 +271,6 @@ def staff_list() -> list[Notice]:
                                          Notice.number.desc()))
 
 
-def _require_staff(session: StaffSession | None) -> None:
-    if session is None:
-        raise NotAllowed("请先登录工作人员账号")
-
-
 def _next_number() -> int:
     return (Notice.select(pw.fn.MAX(Notice.number)).scalar() or 0) + 1
 
@@ -277,7 +280,7 @@ def _locked(notice_id: str, expected_version: int | None) -> Notice:
     since the editor opened it."""
     notice = get(notice_id)
     if expected_version is not None and notice.version != expected_version:
-        raise KioskError("这条通知刚被别人改过，请返回重新打开再改")
+        raise KioskError(_("这条通知刚被别人改过，请返回重新打开再改"))
     return notice
 
 
@@ -303,7 +306,7 @@ def _apply(notice: Notice, fields: NoticeFields) -> None:
 def save_draft(session: StaffSession | None, fields: NoticeFields, notice_id: str | None = None,
                expected_version: int | None = None) -> Notice:
     """Keep a new notice, or change a draft, without publishing it."""
-    _require_staff(session)
+    require_staff(session, "notices.save_draft")
     fields = fields.cleaned()
     at = now()
     with write_lock():
@@ -312,7 +315,7 @@ def save_draft(session: StaffSession | None, fields: NoticeFields, notice_id: st
         else:
             notice = _locked(notice_id, expected_version)
             if notice.status != "draft":
-                raise KioskError("已发布的通知不能改回草稿；要修改，请改好后直接发布")
+                raise KioskError(_("已发布的通知不能改回草稿；要修改，请改好后直接发布"))
         _apply(notice, fields)
         notice.save(force_insert=notice_id is None)
         _write_version(notice, fields, session, "", at)
@@ -327,7 +330,7 @@ def publish(session: StaffSession | None, fields: NoticeFields, notice_id: str |
     """Publish a new notice or a draft, or publish a changed published notice as its next
     version (`note` says why; required). Stops with PersonalDataFound unless the text has no
     personal data or staff confirmed it is meant to be public."""
-    _require_staff(session)
+    require_staff(session, "notices.publish")
     fields = fields.cleaned()
     note = " ".join(note.split())
     findings = check_privacy(fields)
@@ -341,11 +344,11 @@ def publish(session: StaffSession | None, fields: NoticeFields, notice_id: str |
             notice = _locked(notice_id, expected_version)
         before = NoticeFields.of(notice) if notice.status == "published" else None
         if notice.status == "retracted":
-            raise KioskError("已撤回的通知不能再修改；如需要，请发布一条新的通知")
+            raise KioskError(_("已撤回的通知不能再修改；如需要，请发布一条新的通知"))
         if before is not None and before.content() == fields.content():
             return _pin(session, notice, fields.pinned)
         if before is not None and not note:
-            raise KioskError("修改已发布的通知，请写明修改原因（会公开给群众看）")
+            raise KioskError(_("修改已发布的通知，请写明修改原因（会公开给群众看）"))
         action = "notice.edit" if before is not None else "notice.publish"
         if before is not None:
             notice.version += 1
@@ -365,7 +368,7 @@ def publish(session: StaffSession | None, fields: NoticeFields, notice_id: str |
 def _pin(session: StaffSession, notice: Notice, pinned: bool) -> Notice:
     """Only pinning changed: not a new version, but recorded."""
     if notice.pinned == pinned:
-        raise KioskError("内容没有改动，不需要重新发布")
+        raise KioskError(_("内容没有改动，不需要重新发布"))
     notice.pinned = pinned
     notice.save()
     audit.record("notice.pin" if pinned else "notice.unpin", actor=session.actor,
@@ -375,17 +378,17 @@ def _pin(session: StaffSession, notice: Notice, pinned: bool) -> Notice:
 
 def retract(session: StaffSession | None, notice_id: str, reason: str) -> Notice:
     """Take a published notice off the board. It stays in the archive with `reason`."""
-    _require_staff(session)
+    require_staff(session, "notices.retract")
     reason = " ".join(reason.split())
     if not reason:
-        raise KioskError("撤回通知必须写明原因（会公开给群众看）")
+        raise KioskError(_("撤回通知必须写明原因（会公开给群众看）"))
     if len(reason) > MAX_REASON:
-        raise KioskError(f"撤回原因太长，最多 {MAX_REASON} 个字")
+        raise KioskError(_("撤回原因太长，最多 {limit} 个字").format(limit=MAX_REASON))
     with write_lock():
         notice = get(notice_id)
         if notice.status != "published":
-            raise KioskError("只有已发布的通知可以撤回" if notice.status == "draft"
-                             else "这条通知已经撤回了")
+            raise KioskError(_("只有已发布的通知可以撤回") if notice.status == "draft"
+                             else _("这条通知已经撤回了"))
         notice.status, notice.retracted, notice.retract_reason = "retracted", now(), reason
         notice.retracted_by_role = session.role
         notice.pinned = False
@@ -395,12 +398,30 @@ def retract(session: StaffSession | None, notice_id: str, reason: str) -> Notice
     return notice
 
 
+COUNTY = StaffSession("county", "县里", "county")  # the author of notices the county sends
+
+
+def county_draft(fields: NoticeFields) -> Notice:
+    """A notice the county sent down (kiosk.services.sync), kept as a draft: staff read it
+    and publish it on this hall's board themselves."""
+    fields = fields.cleaned()
+    at = now()
+    with write_lock():
+        notice = Notice(hall=local_hall(), number=_next_number(), status="draft", created=at)
+        _apply(notice, fields)
+        notice.save(force_insert=True)
+        _write_version(notice, fields, COUNTY, "", at)
+        audit.record("notice.county", actor=COUNTY.number, subject=str(notice.id),
+                     number=notice.number, title=notice.title)
+    return notice
+
+
 def import_drafts(session: StaffSession | None, items: list[NoticeFields]) -> list[Notice]:
     """Save notices read from files as drafts, all or none."""
-    _require_staff(session)
+    require_staff(session, "notices.import_drafts")
     cleaned = [item.cleaned() for item in items]
     if not cleaned:
-        raise KioskError("没有可以导入的通知")
+        raise KioskError(_("没有可以导入的通知"))
     at = now()
     with write_lock():
         first = _next_number()

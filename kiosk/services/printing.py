@@ -23,6 +23,7 @@ import uuid
 from kiosk.db.database import database
 from kiosk.db.models import PrintJob, now
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
 from kiosk.printing.receipt import Receipt
 from kiosk.printing.receipts import reprinted
 from kiosk.services import audit
@@ -48,7 +49,7 @@ def get(job_id: str | uuid.UUID) -> PrintJob:
     except ValueError:
         job = None
     if job is None:
-        raise KioskError("找不到这个打印任务")
+        raise KioskError(_("找不到这个打印任务"))
     return job
 
 
@@ -95,14 +96,14 @@ def _change(job_id, allowed: tuple[str, ...], refusal: str, **values) -> PrintJo
     changed = PrintJob.update(**values).where(
         (PrintJob.id == job.id) & (PrintJob.status << allowed)).execute()
     if not changed:
-        raise KioskError(refusal)
+        raise KioskError(_(refusal))
     return get(job.id)
 
 
 def retry(session: StaffSession | None, job_id) -> PrintJob:
     """Print a failed or waiting job again, as soon as the printer takes it."""
     with database.atomic():
-        job = _change(job_id, ("queued", "failed"), "这个任务已经打印、正在打印或已取消，不能重试",
+        job = _change(job_id, ("queued", "failed"), N_("这个任务已经打印、正在打印或已取消，不能重试"),
                       status="queued", next_try=None, queued=dt.datetime.now())
         audit.record("print.retry", actor=_actor(session), subject=str(job.id), kind=job.kind)
     return job
@@ -110,7 +111,7 @@ def retry(session: StaffSession | None, job_id) -> PrintJob:
 
 def cancel(session: StaffSession | None, job_id) -> PrintJob:
     with database.atomic():
-        job = _change(job_id, ("queued", "failed"), "这个任务已经打印、正在打印或已取消，不能取消",
+        job = _change(job_id, ("queued", "failed"), N_("这个任务已经打印、正在打印或已取消，不能取消"),
                       status="cancelled", next_try=None)
         audit.record("print.cancel", actor=_actor(session), subject=str(job.id), kind=job.kind)
     return job
@@ -121,7 +122,7 @@ def reprint(session: StaffSession | None, job_id, at: dt.datetime | None = None)
     original."""
     original = get(job_id)
     if original.status in ("queued", "sending"):
-        raise KioskError("这个任务还在排队或正在打印，不用补打")
+        raise KioskError(_("这个任务还在排队或正在打印，不用补打"))
     copy = reprinted(receipt_of(original), at or now())
     with database.atomic():
         job = enqueue(copy, original.kind)

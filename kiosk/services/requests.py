@@ -17,10 +17,11 @@ from kiosk import labels, scan
 from kiosk.db.database import write_lock
 from kiosk.db.models import Request, StaffUser, now
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit, help
 from kiosk.services.hall import local_hall
 from kiosk.services.privacy import mask_phone
-from kiosk.services.staff import StaffSession
+from kiosk.services.staff import StaffSession, staff_only
 
 MAX_TEXT = 500  # characters of the resident's description or a staff reply
 MAX_COMMENT = 200
@@ -28,6 +29,7 @@ MAX_FAILED_LOOKUPS = 5
 LOOKUP_LOCK = dt.timedelta(minutes=10)
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{9,11}")  # mobile, or landline with area code
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TICKET_TEXT = re.compile(r"[0-9A-Z]{1,20}")  # what a ticket number can be
 
 
 def list_requests() -> list[Request]:
@@ -90,26 +92,26 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
     (emoji and other characters beyond the basic plane, control characters)."""
     text = text.strip()
     if len(text) > limit:
-        raise KioskError(f"内容太长了（最多 {limit} 个字），请简短一些")
+        raise KioskError(_("内容太长了（最多 {limit} 个字），请简短一些").format(limit=limit))
     if any(ord(c) > 0xFFFF or (not c.isprintable() and c != "\n") for c in text):
-        raise KioskError("内容里有无法打印的符号（如表情图案），请删去后再提交")
+        raise KioskError(_("内容里有无法打印的符号（如表情图案），请删去后再提交"))
     return text
 
 
 def clean_phone(phone: str) -> str:
     digits = re.sub(r"[\s-]", "", phone)
     if digits and not _PHONE.fullmatch(digits):
-        raise KioskError("电话号码格式不对：手机号是 1 开头的 11 位数字")
+        raise KioskError(_("电话号码格式不对：手机号是 1 开头的 11 位数字"))
     return digits
 
 
 def submit(category: str, text: str, phone: str = "", needs_help: bool = False) -> TicketView:
     """Record a request; with `needs_help` staff are called to help fill it in."""
     if category not in labels.REQUEST_CATEGORIES:
-        raise KioskError("请先选择要办的事的类别")
+        raise KioskError(_("请先选择要办的事的类别"))
     text, phone = clean_text(text), clean_phone(phone)
     if not text and not needs_help:
-        raise KioskError("请说一说要办的事，或选「请工作人员协助填写」")
+        raise KioskError(_("请说一说要办的事，或选「请工作人员协助填写」"))
     with write_lock():
         ticket = _new_ticket()
         request = Request.create(
@@ -142,7 +144,7 @@ def by_scan(text: str) -> TicketView:
     if request is None or not hmac.compare_digest(request.secret, payload.secret):
         audit.record("request.scan_refused", actor="resident",
                      subject=payload.ticket if isinstance(payload, scan.TicketPayload) else "")
-        raise KioskError("查不到这张回执，请找工作人员")
+        raise KioskError(_("查不到这张回执，请找工作人员"))
     return _view(request)
 
 
@@ -152,6 +154,8 @@ def by_number(ticket: str, last4: str, at: dt.datetime | None = None) -> TicketV
     at = at or now()
     ticket = ticket.strip().upper()
     ticket = f"Q{ticket}" if ticket.isdigit() else ticket  # typed on the keypad: digits only
+    if not _TICKET_TEXT.fullmatch(ticket):  # (and PostgreSQL would refuse a NUL character)
+        ticket = ""  # looked up as no ticket, refused as a wrong number
     with write_lock():
         request = Request.get_or_none(Request.ticket == ticket)
         refusal = _lookup_refusal(request, ticket, last4.strip(), at)
@@ -164,14 +168,14 @@ def by_number(ticket: str, last4: str, at: dt.datetime | None = None) -> TicketV
 
 
 def _lookup_refusal(request: Request | None, ticket: str, last4: str, at) -> KioskError | None:
-    wrong = KioskError("回执号或电话后四位不对，请核对后再试")
+    wrong = KioskError(_("回执号或电话后四位不对，请核对后再试"))
     if request is None:
         audit.record("request.lookup_refused", actor="resident", subject=ticket, reason="unknown")
         return wrong
     if request.lookup_locked_until and request.lookup_locked_until > at:
         return _locked(request.lookup_locked_until - at)
     if not request.phone:
-        return KioskError("这张回执没有留电话，请扫回执上的二维码，或找工作人员")
+        return KioskError(_("这张回执没有留电话，请扫回执上的二维码，或找工作人员"))
     if hmac.compare_digest(request.phone[-4:].encode(), last4.encode()):
         return None
     request.failed_lookups += 1
@@ -189,19 +193,20 @@ def _lookup_refusal(request: Request | None, ticket: str, last4: str, at) -> Kio
 
 def _locked(left: dt.timedelta) -> KioskError:
     minutes = max(1, -(-int(left.total_seconds()) // 60))
-    return KioskError(f"输错次数太多，这张回执暂时不能查询，请 {minutes} 分钟后再试，或找工作人员")
+    return KioskError(_("输错次数太多，这张回执暂时不能查询，请 {minutes} 分钟后再试，或找工作人员").format(
+        minutes=minutes))
 
 
 def give_verdict(proof: str, verdict: str, comment: str = "") -> TicketView:
     """The ticket holder's verdict on a closed request; 不满意 reopens it."""
     if verdict not in labels.VERDICTS:
-        raise KioskError("请选择 满意、基本满意 或 不满意")
+        raise KioskError(_("请选择 满意、基本满意 或 不满意"))
     comment = clean_text(comment, MAX_COMMENT)
     ticket = by_scan(proof).ticket
     with write_lock():
         request = Request.get(Request.ticket == ticket)
         if request.status != "closed" or request.verdict:
-            raise KioskError("这件事现在不能评价：办结以后才能评价，每次办结评价一次")
+            raise KioskError(_("这件事现在不能评价：办结以后才能评价，每次办结评价一次"))
         request.verdict, request.verdict_comment = verdict, comment
         request.updated = now()
         audit.record("request.verdict", actor="resident", subject=ticket, verdict=verdict,
@@ -250,19 +255,20 @@ def _handle(request_id, change) -> Request:
     with write_lock():
         request = Request.get_or_none(Request.id == request_id)
         if request is None:
-            raise KioskError("找不到这件诉求")
+            raise KioskError(_("找不到这件诉求"))
         change(request)
         request.updated = now()
         request.save()
     return request
 
 
+@staff_only("requests.assign")
 def assign(session: StaffSession, request_id, number: str | None = None) -> Request:
     """Assign to a staff member (default: the one logged in); starts the handling."""
     def change(request: Request) -> None:
         user = StaffUser.get_or_none(StaffUser.number == (number or session.number))
         if user is None or not user.active:
-            raise KioskError("没有这位工作人员")
+            raise KioskError(_("没有这位工作人员"))
         request.assigned_to = user
         if request.status == "received":
             request.status = "in_progress"
@@ -271,11 +277,12 @@ def assign(session: StaffSession, request_id, number: str | None = None) -> Requ
     return _handle(request_id, change)
 
 
+@staff_only("requests.reply")
 def reply(session: StaffSession, request_id, text: str) -> Request:
     """Write the reply the resident sees."""
     text = clean_text(text)
     if not text:
-        raise KioskError("答复不能为空")
+        raise KioskError(_("答复不能为空"))
 
     def change(request: Request) -> None:
         request.reply = text
@@ -285,22 +292,24 @@ def reply(session: StaffSession, request_id, text: str) -> Request:
     return _handle(request_id, change)
 
 
+@staff_only("requests.close")
 def close(session: StaffSession, request_id) -> Request:
     def change(request: Request) -> None:
         if request.status == "closed":
-            raise KioskError("这件诉求已经办结了")
+            raise KioskError(_("这件诉求已经办结了"))
         if not request.reply:
-            raise KioskError("请先写答复，群众能看到答复后再办结")
+            raise KioskError(_("请先写答复，群众能看到答复后再办结"))
         request.status, request.closed = "closed", now()
         request.verdict, request.verdict_comment = "", ""  # the resident judges this closing
         audit.record("request.close", actor=session.actor, subject=request.ticket)
     return _handle(request_id, change)
 
 
+@staff_only("requests.reopen")
 def reopen(session: StaffSession, request_id) -> Request:
     def change(request: Request) -> None:
         if request.status != "closed":
-            raise KioskError("这件诉求还没有办结，不用重新办理")
+            raise KioskError(_("这件诉求还没有办结，不用重新办理"))
         _reopen(request, session.actor, "staff")
     return _handle(request_id, change)
 

@@ -65,6 +65,8 @@ def check_card(text: str) -> Holder:
         if member is None:
             raise CardRejected("unknown_member")
         _check_serial(member, payload.serial)
+    elif member is not None and member.cards.exists():  # cards known from the county
+        _check_serial(member, payload.serial)
     if member is not None and member.status in INACTIVE_STATUSES:
         raise CardRejected("inactive")
     home_org = member.home_org if member is not None and member.home_org else (

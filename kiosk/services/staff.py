@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -13,6 +14,7 @@ from pathlib import Path
 from kiosk.db.database import write_lock
 from kiosk.db.models import ROLES, HallKey, StaffUser, now
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.services import audit, cards
 from kiosk.services.cards import CardRejected
 
@@ -39,9 +41,9 @@ def pin_matches(pin: str, stored: str) -> bool:
 
 def check_pin_rules(pin: str) -> None:
     if not (pin.isdigit() and pin.isascii() and 4 <= len(pin) <= 8):
-        raise KioskError("密码应为 4 到 8 位数字")
+        raise KioskError(_("密码应为 4 到 8 位数字"))
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        raise KioskError("密码太容易被猜到（如 1111、1234），请换一个")
+        raise KioskError(_("密码太容易被猜到（如 1111、1234），请换一个"))
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def login(number: str, pin: str, at: dt.datetime | None = None) -> StaffSession:
     """Check a PIN. Refusals are committed (attempt count, lock, audit) before raising."""
     at = at or now()
     number = number.strip().upper()
+    if not (number.isascii() and number.isalnum()):  # never a staff number (and PostgreSQL
+        number = ""  # refuses a NUL): refused as unknown
     # write_lock, not a plain transaction: attempts on one account from several threads
     # must count one after the other (and a read-then-write SQLite transaction could not
     # take the write lock while another attempt holds it: "database is locked").
@@ -94,7 +98,7 @@ def login(number: str, pin: str, at: dt.datetime | None = None) -> StaffSession:
 def _refusal(user: StaffUser | None, number: str, pin: str, at: dt.datetime) -> LoginFailed | None:
     if user is None or not user.active:
         audit.record("staff.login_refused", subject=number, reason="unknown_or_disabled")
-        return LoginFailed("工号或密码不正确")
+        return LoginFailed(_("工号或密码不正确"))
     if user.locked_until and user.locked_until > at:
         audit.record("staff.login_refused", subject=number, reason="locked")
         return LoginFailed(_locked_message(user.locked_until, at), user.locked_until)
@@ -109,12 +113,13 @@ def _refusal(user: StaffUser | None, number: str, pin: str, at: dt.datetime) -> 
         return LoginFailed(_locked_message(user.locked_until, at), user.locked_until)
     user.save()
     audit.record("staff.login_refused", subject=number, reason="wrong_pin")
-    return LoginFailed(f"工号或密码不正确，还可以再试 {MAX_FAILED - user.failed_attempts} 次")
+    return LoginFailed(_("工号或密码不正确，还可以再试 {tries} 次").format(
+        tries=MAX_FAILED - user.failed_attempts))
 
 
 def _locked_message(until: dt.datetime, at: dt.datetime) -> str:
     minutes = max(1, -(-int((until - at).total_seconds()) // 60))
-    return f"密码错误次数太多，该账号已锁定，请 {minutes} 分钟后再试"
+    return _("密码错误次数太多，该账号已锁定，请 {minutes} 分钟后再试").format(minutes=minutes)
 
 
 def staff_for_card(text: str) -> str:
@@ -131,7 +136,7 @@ def staff_for_card(text: str) -> str:
     if payload is None or payload.kind != "S" or not own_key or user is None or not user.active \
             or payload.serial != user.card_serial:
         audit.record("staff.card_refused", subject=payload.number if payload else "")
-        raise LoginFailed("这张工作证无效或已停用，请输入工号和密码")
+        raise LoginFailed(_("这张工作证无效或已停用，请输入工号和密码"))
     return user.number
 
 
@@ -139,11 +144,40 @@ def logout(session: StaffSession, reason: str = "manual") -> None:
     audit.record("staff.logout", actor=session.actor, subject=session.number, reason=reason)
 
 
+def _refuse(session: StaffSession | None, action: str, reason: str, message: str) -> NotAllowed:
+    """Audit a refusal (committed at once, whatever the caller does next)."""
+    actor = session.actor if session else "anonymous"
+    audit.record("staff.refused", actor=actor, subject=action, reason=reason)
+    return NotAllowed(message)
+
+
+def require_staff(session: StaffSession | None, action: str) -> None:
+    """Refuse what only logged-in staff may do, when it is asked for without a login (a
+    public screen, a bug): the service checks, not only the screens that offer it."""
+    if session is None:
+        raise _refuse(None, action, "no_session", _("请先登录工作人员账号"))
+
+
+def staff_only(action: str):
+    """Decorate a service function whose first argument is the staff session."""
+    def decorate(func):
+        @functools.wraps(func)
+        def checked(session, *args, **kwargs):
+            require_staff(session, action)
+            return func(session, *args, **kwargs)
+        return checked
+    return decorate
+
+
 def require_admin(session: StaffSession | None, action: str) -> None:
+    """The session's account must be an active admin now, in the database: an admin who was
+    disabled or made ordinary staff since logging in is refused too."""
     if session is None or not session.is_admin:
-        actor = session.actor if session else "anonymous"
-        audit.record("staff.refused", actor=actor, subject=action, reason="not_admin")
-        raise NotAllowed("只有管理员可以做这件事")
+        raise _refuse(session, action, "not_admin", _("只有管理员可以做这件事，请找管理员"))
+    user = StaffUser.get_or_none(StaffUser.number == session.number)
+    if user is None or not user.active or user.role != "admin":
+        raise _refuse(session, action, "account_changed",
+                      _("您的账号已被停用或不再是管理员，请退出后重新登录"))
 
 
 def add_staff(session: StaffSession | None, number: str, name: str, role: str, pin: str) -> StaffUser:
@@ -153,15 +187,15 @@ def add_staff(session: StaffSession | None, number: str, name: str, role: str, p
         require_admin(session, "staff.add")
     number, name = number.strip().upper(), name.strip()
     if not (number.isascii() and number.isalnum() and 1 <= len(number) <= 12):
-        raise KioskError("工号应为 1 到 12 位字母或数字")
+        raise KioskError(_("工号应为 1 到 12 位字母或数字"))
     if not name:
-        raise KioskError("姓名不能为空")
+        raise KioskError(_("姓名不能为空"))
     if role not in ROLES:
-        raise KioskError(f"角色应为 {' 或 '.join(ROLES)}")
+        raise KioskError(_("角色应为 {roles}").format(roles=_(" 或 ").join(ROLES)))
     check_pin_rules(pin)
     with write_lock():
         if StaffUser.select().where(StaffUser.number == number).exists():
-            raise KioskError(f"工号 {number} 已存在")
+            raise KioskError(_("工号 {number} 已存在").format(number=number))
         user = StaffUser.create(number=number, name=name, role=role, pin_hash=hash_pin(pin))
         audit.record("staff.add", actor=actor, subject=number, role=role)
     return user
@@ -170,7 +204,7 @@ def add_staff(session: StaffSession | None, number: str, name: str, role: str, p
 def _get(number: str) -> StaffUser:
     user = StaffUser.get_or_none(StaffUser.number == number.strip().upper())
     if user is None:
-        raise KioskError(f"没有工号为 {number} 的工作人员")
+        raise KioskError(_("没有工号为 {number} 的工作人员").format(number=number))
     return user
 
 
@@ -179,7 +213,7 @@ def set_active(session: StaffSession | None, number: str, active: bool) -> None:
     if session is not None:
         require_admin(session, "staff.disable" if not active else "staff.enable")
         if session.number == number.strip().upper() and not active:
-            raise KioskError("不能停用自己正在使用的账号")
+            raise KioskError(_("不能停用自己正在使用的账号"))
     with write_lock():
         user = _get(number)
         user.active = active
