@@ -17,7 +17,9 @@ from kiosk.screens.staff.requests import StaffRequestsScreen
 from kiosk.services import requests
 from kiosk.services.staff import StaffSession
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+# The whole loop runs on both databases; the other walks on SQLite only (their services are
+# tested on both in test_requests.py).
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 async def _go_home(pilot) -> None:
@@ -70,6 +72,7 @@ async def test_whole_loop(make_app, staff_accounts):
             ("in_progress", "unsatisfied", "还是不亮", 1)
 
 
+@sqlite_only
 async def test_bad_input_says_what_to_do(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -91,6 +94,7 @@ async def test_bad_input_says_what_to_do(make_app):
         assert Request.select().count() == 0
 
 
+@sqlite_only
 async def test_lookup_by_number_and_last_digits(make_app):
     view = requests.submit("policy", "低保怎么申请", phone="13800138000")
     app = make_app()
@@ -118,6 +122,7 @@ async def test_lookup_by_number_and_last_digits(make_app):
         await wait_until(pilot, lambda: "暂时不能查询" in message(app))
 
 
+@sqlite_only
 async def test_forged_ticket_qr_is_refused_anywhere(make_app):
     view = requests.submit("policy", "低保怎么申请")
     app = make_app()
@@ -127,6 +132,7 @@ async def test_forged_ticket_qr_is_refused_anywhere(make_app):
         assert app.current_mode == "home"
 
 
+@sqlite_only
 async def test_help_to_fill_in_alerts_staff(make_app, staff_accounts):
     admin, _clerk = staff_accounts
     app = make_app()
@@ -149,6 +155,7 @@ async def test_help_to_fill_in_alerts_staff(make_app, staff_accounts):
         assert call.acknowledged is not None and call.acknowledged_by.number == admin[0]
 
 
+@sqlite_only
 async def test_staff_queue_marks_overdue_and_reopens(make_app, staff_accounts):
     admin, clerk = staff_accounts
     session = StaffSession(clerk[0], clerk[1], clerk[2])
