@@ -1,11 +1,14 @@
-"""The domain layer never imports textual, and heavy libraries stay off the start-up path.
-Checked in fresh interpreters, so that nothing imported by other tests hides a problem."""
+"""The domain layer never imports textual, and heavy libraries stay off the start-up path:
+checked in fresh interpreters, so that nothing imported by other tests hides a problem. The
+screens and widgets never import the database layer: checked in their source."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 CORE_PACKAGES = ("kiosk.services", "kiosk.db", "kiosk.printing")
 CORE_MODULES = ("kiosk.scan", "kiosk.config", "kiosk.errors")
@@ -55,3 +58,30 @@ except cards.CardRejected:
 print(json.dumps({"before": before, "after": "cryptography" in sys.modules}))
 """)
     assert found == {"before": False, "after": True}  # the check itself can see the import
+
+
+UI_PACKAGES = ("kiosk/screens", "kiosk/widgets")
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a source file imports (`from kiosk import db` counts as kiosk.db)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_screens_and_widgets_never_import_the_database_layer():
+    """They call the services, which hand them plain records (see kiosk.services.connection
+    for closing a worker thread's connection)."""
+    root = Path(__file__).resolve().parent.parent
+    files = [path for package in UI_PACKAGES for path in sorted((root / package).rglob("*.py"))]
+    assert len(files) > 30 and imported_modules("from kiosk import db") == {"kiosk", "kiosk.db"}
+    offending = {str(path.relative_to(root)): sorted(
+        name for name in imported_modules(path.read_text(encoding="utf-8"))
+        if name == "kiosk.db" or name.startswith("kiosk.db."))
+        for path in files}
+    assert {path: names for path, names in offending.items() if names} == {}

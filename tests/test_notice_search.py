@@ -75,8 +75,8 @@ def test_a_notice_of_the_longest_text_is_found_by_its_last_characters(db, clock)
     body = "甲" * (notices.MAX_BODY - 2) + "乙丙"
     made = Notice.create(hall=local_hall(), number=1, category="village", title="很长的通知",
                          body=body, status="published", published=clock())
-    assert [h.notice.id for h in notices.search("乙丙", TODAY).hits] == [made.id]
-    assert [h.notice.id for h in notices.search("丙", TODAY).hits] == [made.id]
+    assert [h.notice.id for h in notices.search("乙丙", TODAY).hits] == [str(made.id)]
+    assert [h.notice.id for h in notices.search("丙", TODAY).hits] == [str(made.id)]
 
 
 def test_an_older_database_gets_the_grams_of_the_notices_it_has(board):

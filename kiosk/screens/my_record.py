@@ -11,11 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk import labels
-from kiosk.db.database import release
 from kiosk.i18n import _
 from kiosk.printing import receipts
 from kiosk.screens.base import KioskScreen
 from kiosk.services import my_record
+from kiosk.services.connection import release
 from kiosk.services.my_record import OwnRecord
 
 

@@ -13,12 +13,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kiosk import labels
-from kiosk.db.database import release
-from kiosk.db.models import Notice, NoticeVersion
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import notice_diff, notices
+from kiosk.services.connection import release
+from kiosk.services.notices import NoticeView, VersionView
 from kiosk.widgets.notice_list import day_text
 from kiosk.widgets.scroll_buttons import ScrollButtons
 
@@ -27,7 +27,7 @@ NEW_STYLE = "underline bold $success"
 FIELD_NAMES = {"title": N_("标题"), "category": N_("类别"), "valid_from": N_("有效期开始"),
                "valid_until": N_("有效期结束")}
 
-Comparison = tuple[NoticeVersion, tuple | None]  # a version, and its changes from the one before
+Comparison = tuple[VersionView, tuple | None]  # a version, and its changes from the one before
 
 
 def time_text(at: dt.datetime) -> str:
@@ -65,7 +65,7 @@ class NoticeHistoryScreen(KioskScreen):
                        for version, before in zip(found, older)]
         self.app.call_from_thread(self._show, notice, comparisons)
 
-    async def _show(self, notice: Notice, comparisons: list[Comparison]) -> None:
+    async def _show(self, notice: NoticeView, comparisons: list[Comparison]) -> None:
         self.query_one("#history-title", Static).update(
             _("修改记录：{title}").format(title=notice.title))
         box = self.query_one("#history-entries", Vertical)
@@ -84,7 +84,7 @@ class NoticeHistoryScreen(KioskScreen):
             entries += self._entry(version, changes)
         await box.mount_all(entries)
 
-    def _entry(self, version: NoticeVersion, changes: tuple | None) -> list:
+    def _entry(self, version: VersionView, changes: tuple | None) -> list:
         role = _(labels.ROLES.get(version.changed_by_role, version.changed_by_role))
         done = _("发布") if changes is None else _("修改")
         head = _("第 {n} 版 · {time} · {role}{done}").format(

@@ -9,8 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Markdown, Static
 
-from kiosk.db.database import release
-from kiosk.db.models import Notice
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.printing.receipts import notice_copy
@@ -18,7 +16,9 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.notice_history import NoticeHistoryScreen
 from kiosk.screens.notice_take_away import TakeAwayScreen
 from kiosk.services import notices, speech
+from kiosk.services.connection import release
 from kiosk.services.notice_text import plain_text
+from kiosk.services.notices import NoticeView
 from kiosk.widgets.chrome import MessageLine
 from kiosk.widgets.notice_list import meta_text, state_text
 from kiosk.widgets.scroll_buttons import ScrollButtons
@@ -32,7 +32,7 @@ class NoticeReaderScreen(KioskScreen):
     def __init__(self, notice_id: str):
         super().__init__()
         self.notice_id = notice_id
-        self.notice: Notice | None = None
+        self.notice: NoticeView | None = None
         self.reading: speech.Reading | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -64,7 +64,7 @@ class NoticeReaderScreen(KioskScreen):
             release()
         self.app.call_from_thread(self._show, notice)
 
-    async def _show(self, notice: Notice) -> None:
+    async def _show(self, notice: NoticeView) -> None:
         self.notice = notice
         today = self.app.wall_clock().date()
         self.query_one("#reader-title", Static).update(notice.title)

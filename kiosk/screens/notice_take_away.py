@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from kiosk.db.models import Notice
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services.notice_text import TAKE_AWAY_QR, take_away_text
+from kiosk.services.notices import NoticeView
 from kiosk.widgets.qr import qr_text
 
 QUIET_ZONE = 2  # light modules around the code (as qr_text draws it)
@@ -29,7 +29,7 @@ def largest_version(columns: int, rows: int) -> int:
 class TakeAwayScreen(KioskScreen):
     AUTO_FOCUS = ""
 
-    def __init__(self, notice: Notice):
+    def __init__(self, notice: NoticeView):
         super().__init__()
         self.notice = notice
         self.version = 0

@@ -9,12 +9,12 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk import labels
-from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.printing import receipts
 from kiosk.screens.base import KioskScreen
 from kiosk.services import requests
+from kiosk.services.connection import release
 
 PHRASES = {
     "certificate": (N_("开居住证明"), N_("开收入证明"), N_("开亲属关系证明")),

@@ -9,10 +9,10 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from kiosk import labels
-from kiosk.db.database import release
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import requests
+from kiosk.services.connection import release
 
 
 class RequestStatsScreen(KioskScreen):

@@ -9,11 +9,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from kiosk import labels
-from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import requests
+from kiosk.services.connection import release
 
 # status -> (symbol, banner class)
 STATUS_LOOK = {"received": ("●", "-info"), "in_progress": ("◐", "-info"), "closed": ("✓", "-ok")}

@@ -7,10 +7,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from kiosk.db.database import release
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import events
+from kiosk.services.connection import release
 
 
 class SignInScreen(KioskScreen):

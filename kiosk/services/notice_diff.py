@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from kiosk.db.models import NoticeVersion
 from kiosk.services.notice_text import plain_text
+from kiosk.services.notices import VersionView
 
 FIELDS = ("title", "category", "valid_from", "valid_until")
 CONTEXT = 16  # unchanged characters kept on each side of a change
@@ -34,7 +34,7 @@ class TextChange:
     after: tuple[Piece, ...]  # empty when lines were removed
 
 
-def compare(old: NoticeVersion, new: NoticeVersion) -> tuple[list[FieldChange], list[TextChange]]:
+def compare(old: VersionView, new: VersionView) -> tuple[list[FieldChange], list[TextChange]]:
     fields = [FieldChange(name, getattr(old, name), getattr(new, name))
               for name in FIELDS if getattr(old, name) != getattr(new, name)]
     return fields, text_changes(old.body, new.body)

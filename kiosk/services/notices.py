@@ -116,7 +116,55 @@ def masked(fields: NoticeFields) -> NoticeFields:
 
 # --- what residents see --------------------------------------------------------------------
 
-def state(notice: Notice, today: dt.date) -> str:
+@dataclass(frozen=True)
+class NoticeView:
+    """A notice as the screens show it: plain values, read in the worker thread, so that
+    nothing on screen reads the database when it is drawn."""
+    id: str
+    number: int
+    title: str
+    category: str
+    body: str  # Markdown
+    status: str
+    pinned: bool
+    version: int
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    published: dt.datetime | None
+    retracted: dt.datetime | None
+    retract_reason: str
+    retracted_by_role: str
+
+    @classmethod
+    def of(cls, notice: Notice) -> NoticeView:
+        return cls(str(notice.id), notice.number, notice.title, notice.category, notice.body,
+                   notice.status, notice.pinned, notice.version, notice.valid_from,
+                   notice.valid_until, notice.published, notice.retracted,
+                   notice.retract_reason, notice.retracted_by_role)
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """One version of a notice, as its history shows it."""
+    notice_id: str
+    version: int
+    title: str
+    category: str
+    body: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    changed: dt.datetime
+    changed_by_role: str
+    note: str
+
+    @classmethod
+    def of(cls, version: NoticeVersion) -> VersionView:
+        return cls(str(version.notice_id), version.version, version.title, version.category,
+                   version.body, version.valid_from, version.valid_until, version.changed,
+                   version.changed_by_role, version.note)
+
+
+def state(notice: Notice | NoticeView, today: dt.date) -> str:
     """draft / retracted / expired / scheduled (not in force yet) / current."""
     if notice.status in ("draft", "retracted"):
         return notice.status
@@ -140,7 +188,7 @@ def _archived(today: dt.date):
 
 @dataclass(frozen=True)
 class Hit:
-    notice: Notice
+    notice: NoticeView
     snippet: str = ""  # for search results: the body around the first match
 
 
@@ -176,7 +224,7 @@ def board(tab: str, today: dt.date, page: int = 0, size: int = 6) -> Page:
     else:
         raise KioskError(_("没有这个栏目：{tab}").format(tab=tab))
     notices, total, page = _page(Notice.select().where(where), order, page, size)
-    return Page([Hit(n) for n in notices], total, page, size)
+    return Page([Hit(NoticeView.of(n)) for n in notices], total, page, size)
 
 
 def search_terms(text: str) -> tuple[str, ...]:
@@ -200,7 +248,8 @@ def search(text: str, today: dt.date, page: int = 0, size: int = 6) -> Page:
     order = [pw.Case(None, [(_in_force(today), 0)], 1), Notice.published.desc(),
              Notice.number.desc()]
     notices, total, page = _page(Notice.select().where(where), order, page, size)
-    return Page([Hit(n, snippet(n.body, terms)) for n in notices], total, page, size, terms)
+    return Page([Hit(NoticeView.of(n), snippet(n.body, terms)) for n in notices], total, page,
+                size, terms)
 
 
 _GRAMS = pw.Table(fulltext.GRAM_TABLE, ("gram", "number"))
@@ -248,27 +297,32 @@ def get(notice_id: str) -> Notice:
     return notice
 
 
-def public(notice_id: str) -> Notice:
+def view(notice_id: str) -> NoticeView:
+    """Any notice, drafts too (for staff)."""
+    return NoticeView.of(get(notice_id))
+
+
+def public(notice_id: str) -> NoticeView:
     """A notice residents may open (anything but a draft)."""
-    notice = get(notice_id)
+    notice = view(notice_id)
     if notice.status == "draft":
         raise KioskError(_("这条通知还没有发布"))
     return notice
 
 
-def versions(notice_id: str) -> list[NoticeVersion]:
+def versions(notice_id: str) -> list[VersionView]:
     """Every version of a notice, newest first."""
-    return list(NoticeVersion.select().where(NoticeVersion.notice == notice_id)
-                .order_by(NoticeVersion.version.desc()))
+    return [VersionView.of(v) for v in NoticeVersion.select()
+            .where(NoticeVersion.notice == notice_id).order_by(NoticeVersion.version.desc())]
 
 
 # --- what staff do -------------------------------------------------------------------------
 
-def staff_list() -> list[Notice]:
+def staff_list() -> list[NoticeView]:
     """Every notice, drafts first, then newest."""
-    return list(Notice.select().order_by(pw.Case(None, [(Notice.status == "draft", 0)], 1),
-                                         Notice.published.desc(nulls="LAST"),
-                                         Notice.number.desc()))
+    return [NoticeView.of(n) for n in Notice.select().order_by(
+        pw.Case(None, [(Notice.status == "draft", 0)], 1), Notice.published.desc(nulls="LAST"),
+        Notice.number.desc())]
 
 
 def _next_number() -> int:
@@ -442,7 +496,7 @@ def import_drafts(session: StaffSession | None, items: list[NoticeFields]) -> li
 DIGEST_ACTIONS = ("notice.publish", "notice.edit", "demo.notices")
 
 
-def version_digest(version: NoticeVersion) -> str:
+def version_digest(version: NoticeVersion | VersionView) -> str:
     """What the audit log keeps of a published version: a hash of everything it shows."""
     record = [str(version.notice_id), version.version, version.title, version.body,
               version.category, _iso(version.valid_from), _iso(version.valid_until)]

@@ -14,6 +14,7 @@ from pathlib import Path
 from peewee import fn
 
 from kiosk import labels
+from kiosk.db.database import private_dir
 from kiosk.db.models import Attendance, Branch, Event, Member, now
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
@@ -44,6 +45,12 @@ def export(kind: str, fmt: str, path: Path, period: Period, branch: int | None =
         return write(path, lines(report), total, progress or (lambda _done, _total: None))
     except OSError as exc:
         raise KioskError(_("无法写入文件 {path}：{error}").format(path=path, error=exc)) from None
+
+
+def export_folder(data_dir: Path) -> Path:
+    """Where the staff screen writes exports, made readable by the owner only (they hold
+    names and numbers)."""
+    return private_dir(Path(data_dir) / "exports")
 
 
 def title_line(report: reports.Report) -> str:

@@ -19,12 +19,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kiosk import labels
-from kiosk.db.database import release
-from kiosk.db.models import Notice
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.services import notices
-from kiosk.services.notices import Hit, Page
+from kiosk.services.connection import release
+from kiosk.services.notices import Hit, NoticeView, Page
 from kiosk.widgets.chrome import MessageLine
 
 Fetch = Callable[[int, int], Page]  # (page, rows per page) -> Page, run in a worker thread
@@ -49,7 +48,7 @@ def highlighted(text: str, terms: tuple[str, ...], style: str = "") -> Content:
     return Content.assemble(*parts)
 
 
-def state_text(notice: Notice, today: dt.date) -> tuple[str, str]:
+def state_text(notice: NoticeView, today: dt.date) -> tuple[str, str]:
     """What a notice's state means for a resident, and how it is marked (a MessageLine kind:
     error or info), or ("", "") for a notice in force."""
     state = notices.state(notice, today)
@@ -63,7 +62,7 @@ def state_text(notice: Notice, today: dt.date) -> tuple[str, str]:
     return "", ""
 
 
-def meta_text(notice: Notice, today: dt.date) -> str:
+def meta_text(notice: NoticeView, today: dt.date) -> str:
     """Category, publishing date, validity and whether it was changed, in one line."""
     parts = [_(labels.NOTICE_CATEGORIES.get(notice.category, notice.category))]
     if notice.published:
@@ -162,7 +161,7 @@ class NoticeList(Vertical):
             await rows.mount(Static(self.empty, classes="notice-empty"))
         else:
             await rows.mount_all(
-                Button(row_label(hit, self.today, result.terms), name=str(hit.notice.id),
+                Button(row_label(hit, self.today, result.terms), name=hit.notice.id,
                        id=f"notice-{hit.notice.number}", classes="notice-row")
                 for hit in result.hits)
         self.query_one("#page-info", Static).update(

@@ -8,16 +8,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk import labels
 from kiosk.i18n import _
-from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff.card import StaffCardScreen
+from kiosk.screens.staff.worker import StaffWorkScreen, fill_table, selected_key
 from kiosk.services import staff
+from kiosk.services.connection import release
 
 
-class StaffAccountsScreen(KioskScreen):
+class StaffAccountsScreen(StaffWorkScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(_("工作人员账号"), classes="screen-title")
         yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
@@ -40,35 +40,14 @@ class StaffAccountsScreen(KioskScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(_("工号"), _("姓名"), _("角色"), _("状态"), _("工作证"))
-        self.reload()
+        super().on_mount()
 
-    @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
-        try:
-            rows = [
-                (u.number, u.name, _(labels.ROLES[u.role]),
-                 _("正常") if u.active else _("已停用"),
-                 _("第 {n} 张").format(n=u.card_serial) if u.card_serial else _("未发"))
-                for u in staff.list_staff()
-            ]
-        finally:
-            release()
-        self.app.call_from_thread(self._fill, rows)
-
-    def _fill(self, rows: list) -> None:
-        table = self.query_one(DataTable)
-        selected = self._selected()
-        table.clear()
-        for row in rows:
-            table.add_row(*row, key=row[0])
-        if selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
-
-    def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.load(staff.list_staff, lambda found: fill_table(self.query_one(DataTable), [
+            (u.number, (u.number, u.name, _(labels.ROLES[u.role]),
+                        _("正常") if u.active else _("已停用"),
+                        _("第 {n} 张").format(n=u.card_serial) if u.card_serial else _("未发")))
+            for u in found]))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id not in ("toggle", "reset", "card", "add"):
@@ -76,37 +55,26 @@ class StaffAccountsScreen(KioskScreen):
         event.stop()
         session = self.app.staff_session
         value = lambda wid: self.query_one(f"#{wid}", Input).value  # noqa: E731
-        number = self._selected()
+        number = selected_key(self.query_one(DataTable))
         if event.button.id == "add":
             role = self.query_one("#add-role", Select).value
-            self._run(staff.add_staff, session, value("add-number"), value("add-name"), role,
-                      value("add-pin"), done=_("已添加"))
+            self.change(staff.add_staff, session, value("add-number"), value("add-name"), role,
+                        value("add-pin"), done=_("已添加"), then=self._changed)
         elif number is None:
             self.show_message(_("请先在表格里选中一位工作人员"), "error")
         elif event.button.id == "toggle":
             active = self.query_one(DataTable).get_row(number)[3] != _("正常")
-            self._run(staff.set_active, session, number, active,
-                      done=_("已启用") if active else _("已停用"))
+            self.change(staff.set_active, session, number, active,
+                        done=_("已启用") if active else _("已停用"), then=self._changed)
         elif event.button.id == "reset":
-            self._run(staff.reset_pin, session, number, value("new-pin"), done=_("密码已重置"))
+            self.change(staff.reset_pin, session, number, value("new-pin"), done=_("密码已重置"),
+                        then=self._changed)
         else:
             self._issue_card(session, number)
 
-    @work(thread=True, group="change")
-    def _run(self, change, *args, done: str) -> None:
-        try:
-            change(*args)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._changed, done)
-
-    def _changed(self, done: str) -> None:
+    def _changed(self, _result) -> None:
         for field in self.query(Input):
             field.value = ""
-        self.show_message(done, "ok")
         self.reload()
 
     @work(thread=True, group="change")

@@ -6,11 +6,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from kiosk.db.database import release
 from kiosk import labels
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import audit
+from kiosk.services.connection import release
 from kiosk.widgets.chrome import MessageLine
 
 

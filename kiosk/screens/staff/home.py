@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.db.database import release
 from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.home import AREA_TITLES
@@ -23,6 +22,7 @@ from kiosk.screens.staff.printer import PrinterScreen
 from kiosk.screens.staff.reports import ReportsScreen
 from kiosk.screens.staff.requests import StaffRequestsScreen
 from kiosk.services import help, sync
+from kiosk.services.connection import release
 
 # (id, title, admin only, screen)
 AREAS = (

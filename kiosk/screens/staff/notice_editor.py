@@ -20,14 +20,13 @@ from textual.widgets import (
 )
 
 from kiosk import labels
-from kiosk.db.database import release
-from kiosk.db.models import Notice
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff.notice_privacy import PrivacyCheckScreen
 from kiosk.services import notices
-from kiosk.services.notices import NoticeFields, PersonalDataFound
+from kiosk.services.connection import release
+from kiosk.services.notices import NoticeFields, NoticeView, PersonalDataFound
 from kiosk.services.privacy import Finding
 
 
@@ -68,7 +67,7 @@ class NoticeEditorScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         try:
-            notice = notices.get(self.notice_id)
+            notice = notices.view(self.notice_id)
         except KioskError as exc:
             self.app.call_from_thread(self.show_message, str(exc), "error")
             return
@@ -76,7 +75,7 @@ class NoticeEditorScreen(KioskScreen):
             release()
         self.app.call_from_thread(self._fill, notice)
 
-    def _fill(self, notice: Notice) -> None:
+    def _fill(self, notice: NoticeView) -> None:
         self.status, self.version = notice.status, notice.version
         self.query_one("#editor-title", Static).update(
             _("修改通知：第 {n} 号（{status}，第 {v} 版）").format(
@@ -141,7 +140,7 @@ class NoticeEditorScreen(KioskScreen):
             return
         finally:
             release()
-        self.app.call_from_thread(self._saved, notice, publish)
+        self.app.call_from_thread(self._saved, NoticeView.of(notice), publish)
 
     def _check_privacy(self, fields: NoticeFields, note: str, findings: list[Finding]) -> None:
         def decided(choice: str) -> None:
@@ -155,14 +154,14 @@ class NoticeEditorScreen(KioskScreen):
 
         self.app.push_screen(PrivacyCheckScreen(findings), decided)
 
-    def _saved(self, notice: Notice, published: bool) -> None:
+    def _saved(self, notice: NoticeView, published: bool) -> None:
         if published:
             done = (_("已发布第 {n} 号通知").format(n=notice.number) if notice.version == 1 else
                     _("第 {n} 号通知已发布第 {v} 版，修改记录群众可以查看").format(
                         n=notice.number, v=notice.version))
             self.dismiss(done)
             return
-        self.notice_id, self.version = str(notice.id), notice.version
+        self.notice_id, self.version = notice.id, notice.version
         self.query_one("#editor-title", Static).update(
             _("修改通知：第 {n} 号（草稿）").format(n=notice.number))
         self.show_message(_("草稿已保存，群众看不到，发布后才公开"), "ok")

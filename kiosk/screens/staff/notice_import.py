@@ -12,11 +12,11 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk import labels
-from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import notice_import, notices
+from kiosk.services.connection import release
 from kiosk.services.notice_import import ImportFile
 from kiosk.widgets.chrome import MessageLine
 

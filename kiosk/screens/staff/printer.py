@@ -10,21 +10,20 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from kiosk import labels
-from kiosk.db.database import release
-from kiosk.db.models import now
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.printing.layout import COLUMNS
 from kiosk.printing.receipts import printer_test_page
-from kiosk.screens.base import KioskScreen
 from kiosk.screens.receipt import ReceiptScreen
+from kiosk.screens.staff.worker import StaffWorkScreen, fill_table, selected_key
 from kiosk.services import printer_settings, printing
+from kiosk.services.connection import release
 from kiosk.widgets.chrome import MessageLine
 
 REFRESH_SECONDS = 2
 
 
-class PrinterScreen(KioskScreen):
+class PrinterScreen(StaffWorkScreen):
     _buzzer: bool | None = None  # whether the printer's buzzer sounds on a help call
 
     def compose_body(self) -> ComposeResult:
@@ -48,18 +47,13 @@ class PrinterScreen(KioskScreen):
             _("纸宽 {mm} 毫米（每行 {n} 列） · 打印方式：{mode} · 打印机类型：{profile}").format(
                 mm=config.paper_mm, n=COLUMNS[config.paper_mm],
                 mode=_(labels.PRINTER_MODES[config.printer_mode]), profile=config.printer_profile))
-        self.reload()
+        super().on_mount()
         self.set_interval(REFRESH_SECONDS, self.reload)
 
-    @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
-        try:
-            rows = [self._row(job) for job in printing.list_jobs(100)]
-            waiting = printing.waiting_count()
-            buzzer = printer_settings.has_buzzer()
-        finally:
-            release()
-        self.app.call_from_thread(self._fill, rows, waiting, buzzer)
+        self.load(lambda: ([self._row(job) for job in printing.list_jobs(100)],
+                           printing.waiting_count(), printer_settings.has_buzzer()),
+                  lambda found: self._fill(*found))
 
     @staticmethod
     def _row(job) -> tuple:
@@ -67,8 +61,8 @@ class PrinterScreen(KioskScreen):
         if job.status == "queued" and job.attempts:
             status = _("等待重试")
         kind = _(labels.PRINT_KINDS.get(job.kind, job.kind))
-        return (str(job.id), f"{job.queued:%m-%d %H:%M:%S}", kind, status, str(job.attempts),
-                job.last_error)
+        return str(job.id), (f"{job.queued:%m-%d %H:%M:%S}", kind, status, str(job.attempts),
+                             job.last_error)
 
     def _fill(self, rows: list[tuple], waiting: int, buzzer: bool) -> None:
         if not self.query("#jobs-table"):  # the screen closed while the rows were read
@@ -76,13 +70,7 @@ class PrinterScreen(KioskScreen):
         self._show_state(waiting)
         self._buzzer = buzzer
         self.query_one("#buzzer", Button).label = _("蜂鸣器：开") if buzzer else _("蜂鸣器：关")
-        table = self.query_one(DataTable)
-        selected = self._selected()
-        table.clear()
-        for job_id, *cells in rows:
-            table.add_row(*cells, key=job_id)
-        if selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+        fill_table(self.query_one(DataTable), rows)
 
     def _show_state(self, waiting: int) -> None:
         desk = self.app.printing
@@ -104,12 +92,6 @@ class PrinterScreen(KioskScreen):
                 where=where, problem=state.message)
             line.show(problem + queue, "error")
 
-    def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"retry": (printing.retry, _("已重新排队")),
                    "reprint": (printing.reprint, _("已排队补打，补打的回执上印有「补打」")),
@@ -120,16 +102,18 @@ class PrinterScreen(KioskScreen):
         event.stop()
         if button == "buzzer":
             if self._buzzer is not None:  # (known once the screen has loaded)
-                self._switch_buzzer(not self._buzzer)
+                on = not self._buzzer
+                self.change(self._switch_buzzer, on,
+                            done=_("蜂鸣器已打开：打印机刚才没有响，就请关掉") if on else _("蜂鸣器已关闭"))
             return
         if button == "test-page":
             config = self.app.config
             self.app.print_receipt(printer_test_page(
-                hall=self.app.hall_name, time=now(), printer=config.printer,
+                hall=self.app.hall_name, time=self.app.wall_clock(), printer=config.printer,
                 paper_mm=config.paper_mm, mode=config.printer_mode,
                 profile=config.printer_profile), "test")
             return
-        job_id = self._selected()
+        job_id = selected_key(self.query_one(DataTable))
         if job_id is None:
             self.show_message(_("请先在表格里选中一个打印任务"), "error")
         elif button == "view":
@@ -138,32 +122,18 @@ class PrinterScreen(KioskScreen):
             self.show_message(_("没有连接打印机，现在不能打印"), "error")
         else:
             change, done = actions[button]
-            self._change(change, job_id, done)
+            self.change(change, self.app.staff_session, job_id, done=done, then=self._queued)
 
-    @work(thread=True, group="change")
-    def _change(self, change, job_id: str, done: str) -> None:
-        try:
-            change(self.app.staff_session, job_id)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
+    def _queued(self, _result) -> None:
         if self.app.printing.spool is not None:
             self.app.printing.spool.wake()
-        self.app.call_from_thread(self.show_message, done, "ok")
-        self.app.call_from_thread(self.reload)
+        self.reload()
 
-    @work(thread=True, group="change")
     def _switch_buzzer(self, on: bool) -> None:
-        try:
-            printer_settings.set_buzzer(self.app.staff_session, on)
-            self.app.printing.ring_buzzer()  # sounds now, so staff hear whether it has one
-        finally:
-            release()
-        done = _("蜂鸣器已打开：打印机刚才没有响，就请关掉") if on else _("蜂鸣器已关闭")
-        self.app.call_from_thread(self.show_message, done, "ok")
-        self.app.call_from_thread(self.reload)
+        """Switch the buzzer and sound it now, so that staff hear whether the printer has
+        one (in the change worker)."""
+        printer_settings.set_buzzer(self.app.staff_session, on)
+        self.app.printing.ring_buzzer()
 
     @work(thread=True, group="change")
     def _view(self, job_id: str) -> None:

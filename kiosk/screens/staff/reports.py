@@ -4,8 +4,6 @@ saved with it; export to XLSX or CSV (with a progress bar) and a one-page printe
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -14,12 +12,12 @@ from textual.widgets import (
 )
 
 from kiosk import labels
-from kiosk.db.database import private_dir, release
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.printing import receipts
 from kiosk.screens.staff.worker import StaffWorkScreen
 from kiosk.services import members, periods, report_export, reports
+from kiosk.services.connection import release
 from kiosk.widgets.bar_chart import BarChart
 
 ALL_BRANCHES = 0  # the branch picker's value for 全部支部
@@ -178,15 +176,14 @@ class ReportsScreen(StaffWorkScreen):
     @work(thread=True, exclusive=True, group="export")
     def export(self, fmt: str) -> None:
         report, branch = self.report, self.branch
-        folder = Path(self.app.config.data_dir) / "exports"  # names and numbers: owner only
         period = report.period.key.replace("~", "_")
-        path = folder / f"{report.kind}-{period}-{branch or 'all'}.{fmt}"
+        name = f"{report.kind}-{period}-{branch or 'all'}.{fmt}"
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
         try:
-            private_dir(folder)
+            path = report_export.export_folder(self.app.config.data_dir) / name
             rows = report_export.export(report.kind, fmt, path, report.period, branch,
                                         today=self.app.wall_clock().date(), progress=progress)
         except (KioskError, OSError) as exc:

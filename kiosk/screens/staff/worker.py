@@ -8,9 +8,9 @@ from collections.abc import Callable
 from textual import work
 from textual.widgets import DataTable
 
-from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
+from kiosk.services.connection import release
 
 
 class StaffWorkScreen(KioskScreen):
@@ -30,10 +30,10 @@ class StaffWorkScreen(KioskScreen):
         self.app.call_from_thread(show, result)
 
     @work(thread=True, group="change")
-    def change(self, action: Callable, *args, done: str, then: Callable | None = None,
-               **kwargs) -> None:
-        """Run a service call that changes something; say how it went, then reload (or
-        call then(result))."""
+    def change(self, action: Callable, *args, done: str | Callable[..., str],
+               then: Callable | None = None, **kwargs) -> None:
+        """Run a service call that changes something; say how it went (`done`, or
+        done(result)), then reload (or call then(result))."""
         try:
             result = action(*args, **kwargs)
         except KioskError as exc:
@@ -41,7 +41,8 @@ class StaffWorkScreen(KioskScreen):
             return
         finally:
             release()
-        self.app.call_from_thread(self.show_message, done, "ok")
+        message = done(result) if callable(done) else done
+        self.app.call_from_thread(self.show_message, message, "ok")
         self.app.call_from_thread(then or (lambda _result: self.reload()), result)
 
 
