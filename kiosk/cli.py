@@ -25,10 +25,23 @@ from kiosk.db.database import first_line, private_dir, release, safe_url
 from kiosk.db.models import ROLES, Card, Member, now
 from kiosk.db.session import open_database
 from kiosk.errors import KioskError
-from kiosk.services import (
-    audit, backup, backup_crypto, cards, doctor, events, hall, members, notices, printing,
-    privacy, requests, setup, staff,
-)
+from kiosk.lazy import LazyModule
+
+# What the commands other than `kiosk run` use: loaded by the command that uses it.
+audit = LazyModule("kiosk.services.audit")
+backup = LazyModule("kiosk.services.backup")
+backup_crypto = LazyModule("kiosk.services.backup_crypto")
+cards = LazyModule("kiosk.services.cards")
+doctor = LazyModule("kiosk.services.doctor")
+events = LazyModule("kiosk.services.events")
+hall = LazyModule("kiosk.services.hall")
+members = LazyModule("kiosk.services.members")
+notices = LazyModule("kiosk.services.notices")
+printing = LazyModule("kiosk.services.printing")
+privacy = LazyModule("kiosk.services.privacy")
+requests = LazyModule("kiosk.services.requests")
+setup = LazyModule("kiosk.services.setup")
+staff = LazyModule("kiosk.services.staff")
 
 COLUMN_LABELS = {
     "number": "编号", "name": "姓名", "branch": "支部", "stage": "阶段", "status": "状态",

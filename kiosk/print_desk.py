@@ -16,13 +16,14 @@ from textual.message import Message
 from kiosk.db.database import release
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.services import printer_settings
+from kiosk.lazy import LazyModule
 
 if TYPE_CHECKING:  # the printing modules load when the kiosk first prints, or has a printer
     from kiosk.printing.receipt import Receipt
     from kiosk.printing.spool import JobUpdate, Spool
     from kiosk.screens.receipt import ReceiptScreen
 
+printer_settings = LazyModule("kiosk.services.printer_settings")  # read on a help call
 log = logging.getLogger(__name__)
 
 

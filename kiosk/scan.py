@@ -219,3 +219,24 @@ class ScanBuffer:
         self._chars.clear()
         self._dropped = 0
         self._whole = False
+
+
+# --- the same code read twice -------------------------------------------------------------
+
+DOUBLE_READ_SECONDS = 3.0
+
+
+class DoubleReads:
+    """Tells a scanner reading the same card again (held in front of it, or a double beep)
+    from a new scan: the same code within `window` seconds of its last read is a repeat."""
+
+    def __init__(self, window: float = DOUBLE_READ_SECONDS):
+        self.window = window
+        self._last: dict[str, float] = {}
+
+    def is_repeat(self, text: str, t: float) -> bool:
+        self._last = {code: seen for code, seen in self._last.items() if t - seen < self.window}
+        code = normalise(text)
+        repeat = code in self._last
+        self._last[code] = t
+        return repeat

@@ -15,7 +15,7 @@ from signin_hall import HOUR, NOW
 from kiosk.db.database import release
 from kiosk.db.models import Attendance, AuditEntry, Member, ScanLog
 from kiosk.errors import KioskError
-from kiosk.scan import CardPayload
+from kiosk.scan import CardPayload, DoubleReads
 from kiosk.services import cards, events, signin, staff
 
 
@@ -285,7 +285,7 @@ def test_a_visitors_first_scans_at_once_add_them_once(hall, tmp_path):
 
 
 def test_double_reads():
-    reads = signin.DoubleReads(3.0)
+    reads = DoubleReads(3.0)
     assert not reads.is_repeat("VK1MABC", 0.0)
     assert reads.is_repeat(" vk1mabc\r", 2.0)  # the same code, spelled as scanners do
     assert reads.is_repeat("VK1MABC", 4.5)  # still held in front of the scanner

@@ -12,12 +12,14 @@ from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 
 import peewee
-from playhouse.migrate import SchemaMigrator
-from playhouse.migrate import migrate as alter
 
 from kiosk.db import fulltext, models, outbox
 from kiosk.errors import KioskError
-from kiosk.services import events
+from kiosk.lazy import LazyModule
+
+# only for upgrades, not for opening a database that is up to date
+playhouse_migrate = LazyModule("playhouse.migrate")
+events = LazyModule("kiosk.services.events")
 
 Upgrade = Callable[[peewee.Database], None]
 
@@ -45,10 +47,12 @@ def _add_recorded_rolls(db: peewee.Database) -> None:
     """Version 5: each meeting's 应到 and whether each attendance row's member was expected,
     recorded (kiosk.services.events), and an index to count them; for the meetings held so
     far by today's rule."""
-    migrator = SchemaMigrator.from_database(db)
-    alter(migrator.add_column("event", "expected", models.Event.expected, allow_not_null=True),
-          migrator.add_column("attendance", "on_roll", models.Attendance.on_roll,
-                              allow_not_null=True))
+    migrator = playhouse_migrate.SchemaMigrator.from_database(db)
+    playhouse_migrate.migrate(
+        migrator.add_column("event", "expected", models.Event.expected, allow_not_null=True),
+        migrator.add_column("attendance", "on_roll", models.Attendance.on_roll,
+                            allow_not_null=True),
+    )
     models.Attendance._schema.create_indexes(safe=True)
     events.record_rolls()
 

@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 RESULTS = ("ok", "already", "no_event", "too_early", "too_late", "revoked", "invalid",
            "unknown_member", "inactive", "error")
 INACTIVE_STATUSES = ("transferred_out", "deceased")
-DOUBLE_READ_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -172,19 +171,3 @@ def _log(text: str, result: str, at: dt.datetime, event: Event | None = None,
     with write_lock():
         ScanLog.create(hall=hall or local_hall(), time=at, kind=payload.kind if payload else "",
                        subject=number, result=result, event=event)
-
-
-class DoubleReads:
-    """Tells a scanner reading the same card again (held in front of it, or a double beep)
-    from a new scan: the same code within `window` seconds of its last read is a repeat."""
-
-    def __init__(self, window: float = DOUBLE_READ_SECONDS):
-        self.window = window
-        self._last: dict[str, float] = {}
-
-    def is_repeat(self, text: str, t: float) -> bool:
-        self._last = {code: seen for code, seen in self._last.items() if t - seen < self.window}
-        code = scan.normalise(text)
-        repeat = code in self._last
-        self._last[code] = t
-        return repeat
