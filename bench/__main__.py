@@ -9,11 +9,12 @@ import json
 import sys
 from pathlib import Path
 
-from bench import county, imports, machine, notices, printing, reports, signin, startup
+from bench import (county, imports, machine, memory, notices, printing, reports, signin,
+                   startup)
 from bench.sandbox import sandbox
 
 FIGURES = {figure.NAME: figure for figure in (startup, imports, printing, signin, notices,
-                                              county, reports)}
+                                              county, reports, memory)}
 RESULTS_DIR = Path(__file__).parent / "results"
 
 

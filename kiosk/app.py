@@ -19,16 +19,17 @@ from textual.reactive import Reactive
 from textual.theme import Theme
 from textual.worker import WorkerFailed
 
-from kiosk import errorlog, scan
+from kiosk import errorlog, scan, textual_caches
 from kiosk.config import Config
 from kiosk.db.database import release
 from kiosk.db.serial_thread import SerialThread
 from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.lazy import LazyModule
 from kiosk.print_desk import PrintDesk, PrintUpdate
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.home import HomeScreen
-from kiosk.services import hall, help, requests, signin, staff
+from kiosk.services import hall
 from kiosk.sync_desk import SyncDesk
 from kiosk.theme import COLOURS
 from kiosk.widgets.idle import IdleCountdown
@@ -36,6 +37,11 @@ from kiosk.widgets.idle import IdleCountdown
 if TYPE_CHECKING:
     from kiosk.printing.receipt import Receipt
 
+# What workers use after a scan or a tap, loaded then rather than before the home screen.
+help = LazyModule("kiosk.services.help")
+requests = LazyModule("kiosk.services.requests")
+signin = LazyModule("kiosk.services.signin")
+staff = LazyModule("kiosk.services.staff")
 
 
 def _area(module: str, screen: str):
@@ -86,7 +92,7 @@ class KioskApp(App):
         self._scan_timer = None
         self._scan_due = 0.0
         self._countdown_shown = False
-        self.double_reads = signin.DoubleReads()
+        self.double_reads = scan.DoubleReads()
         self.last_input = time.monotonic()
         self.printing = PrintDesk(self)
         self.county_sync = SyncDesk(self)
@@ -323,8 +329,9 @@ class KioskApp(App):
             if mode != "home" and not await self._reset_area(mode):
                 await self.remove_mode(mode)
                 self.add_mode(mode, factory)
-        # A full garbage collection (tens of ms, more as Textual's caches fill) now, with the
-        # home screen up and nobody waiting, rather than in the next person's first screen.
+        # A full garbage collection now, with the home screen up and nobody waiting, rather
+        # than in the next person's first screen; with what this visit removed let go first.
+        textual_caches.forget_removed_widgets()
         gc.collect()
         if self._recovering:  # (also when this going home replaced the one for the error)
             for name in list(self._installed_screens):

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static
 
+from kiosk import textual_caches
 from kiosk.i18n import _
 from kiosk.widgets.chrome import ActionBar, HallHeader, MessageLine
 
@@ -43,6 +44,10 @@ class KioskScreen(Screen):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        textual_caches.forget_old_children(self)
 
     async def reset(self) -> bool:
         """Going home calls this on an area's first screen: make it as new, for the next
