@@ -17,8 +17,9 @@ from kiosk.lazy import LazyModule
 from kiosk.services import setup
 
 HEAVY = ("escpos", "cryptography", "openpyxl", "segno", "PIL")
-# the only service the home screen needs (the hall's name); the rest load on first use
-SERVICES_AT_START = ["kiosk.services", "kiosk.services.hall"]
+# the only service the home screen needs (the hall's name), and `connection`, which only names
+# kiosk.db's release() for the screens' service calls; the rest load on first use
+SERVICES_AT_START = ["kiosk.services", "kiosk.services.connection", "kiosk.services.hall"]
 # loaded only to upgrade a database, and with the printing services
 DEFERRED = ("playhouse.migrate", "kiosk.printing.receipts")
 

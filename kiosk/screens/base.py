@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from importlib import resources
 
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -13,7 +14,9 @@ from textual.types import NoActiveAppError
 from textual.widgets import Static
 
 from kiosk import textual_caches
+from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.services.connection import release
 from kiosk.widgets.chrome import ActionBar, HallHeader, MessageLine
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -64,3 +67,20 @@ class KioskScreen(Screen):
 
     def show_message(self, text: str, kind: str = "info") -> None:
         self.query_one("#message", MessageLine).show(text, kind)
+
+    @work(thread=True, group="service")
+    def call_service(self, call: Callable, then: Callable) -> None:
+        """call() in a worker thread (services may wait on the database), then then(result)
+        on the screen; a refusal (KioskError) goes to self.refused(message)."""
+        try:
+            result = call()
+        except KioskError as exc:
+            self.app.call_from_thread(self.refused, str(exc))
+            return
+        finally:
+            release()
+        self.app.call_from_thread(then, result)
+
+    def refused(self, message: str) -> None:
+        """A service said no: by default its plain message on the message line."""
+        self.show_message(message, "error")

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from kiosk import labels
-from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import notice_diff, notices
-from kiosk.services.connection import release
 from kiosk.services.notices import NoticeView, VersionView
 from kiosk.widgets.notice_list import day_text
 from kiosk.widgets.scroll_buttons import ScrollButtons
@@ -48,22 +45,16 @@ class NoticeHistoryScreen(KioskScreen):
         yield ScrollButtons("#history-scroll")
 
     def on_mount(self) -> None:
-        self.load()
+        self.call_service(self._history, lambda found: self._show(*found))
 
-    @work(thread=True, exclusive=True, group="history")
-    def load(self) -> None:
-        try:
-            notice = notices.public(self.notice_id)
-            found = notices.versions(self.notice_id)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
+    def _history(self) -> tuple[NoticeView, list]:
+        """(In a worker thread.) The notice, and each version with what changed from the one
+        before (None for the first)."""
+        notice = notices.public(self.notice_id)
+        found = notices.versions(self.notice_id)
         older = found[1:] + [None]
-        comparisons = [(version, notice_diff.compare(before, version) if before else None)
-                       for version, before in zip(found, older)]
-        self.app.call_from_thread(self._show, notice, comparisons)
+        return notice, [(version, notice_diff.compare(before, version) if before else None)
+                        for version, before in zip(found, older)]
 
     async def _show(self, notice: NoticeView, comparisons: list[Comparison]) -> None:
         self.query_one("#history-title", Static).update(

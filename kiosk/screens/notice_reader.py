@@ -9,14 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Markdown, Static
 
-from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.printing.receipts import notice_copy
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.notice_history import NoticeHistoryScreen
 from kiosk.screens.notice_take_away import TakeAwayScreen
 from kiosk.services import notices, speech
-from kiosk.services.connection import release
 from kiosk.services.notice_text import plain_text
 from kiosk.services.notices import NoticeView
 from kiosk.widgets.chrome import MessageLine
@@ -51,18 +49,7 @@ class NoticeReaderScreen(KioskScreen):
             yield Button(_("修改记录"), id="notice-history", disabled=True)
 
     def on_mount(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="notice")
-    def load(self) -> None:
-        try:
-            notice = notices.public(self.notice_id)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._show, notice)
+        self.call_service(lambda: notices.public(self.notice_id), self._show)
 
     async def _show(self, notice: NoticeView) -> None:
         self.notice = notice

@@ -3,18 +3,15 @@ help fill it in; an optional phone number; then a ticket is printed and shown.""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk import labels
-from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.printing import receipts
 from kiosk.screens.base import KioskScreen
 from kiosk.services import requests
-from kiosk.services.connection import release
 
 PHRASES = {
     "certificate": (N_("开居住证明"), N_("开收入证明"), N_("开亲属关系证明")),
@@ -68,25 +65,21 @@ class RequestFormScreen(KioskScreen):
             return
         self.sending = True
         self.show_message(_("正在提交……"), "info")
-        self._submit(self.query_one("#request-text", Input).value,
-                     self.query_one("#request-phone", Input).value, needs_help)
+        text = self.query_one("#request-text", Input).value
+        phone = self.query_one("#request-phone", Input).value
+        self.call_service(lambda: self._submit(text, phone, needs_help),
+                          lambda view: self._done(view, phone))
 
-    @work(thread=True, exclusive=True)
-    def _submit(self, text: str, phone: str, needs_help: bool) -> None:
-        try:
-            view = requests.submit(self.category, text, phone, needs_help)
-            if needs_help:
-                self.app.printing.ring_buzzer()
-        except KioskError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._done, view, phone)
+    def _submit(self, text: str, phone: str, needs_help: bool) -> requests.TicketView:
+        """(In a worker thread.)"""
+        view = requests.submit(self.category, text, phone, needs_help)
+        if needs_help:
+            self.app.printing.ring_buzzer()
+        return view
 
-    def _refused(self, message: str) -> None:
+    def refused(self, message: str) -> None:
         self.sending = False
-        self.show_message(message, "error")
+        super().refused(message)
 
     def _done(self, view: requests.TicketView, phone: str) -> None:
         receipt = receipts.request_ticket(

@@ -3,16 +3,13 @@ big keypad."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import requests
-from kiosk.services.connection import release
 from kiosk.widgets.keypad import Keypad
 
 
@@ -49,21 +46,11 @@ class RequestLookupScreen(KioskScreen):
             self.show_message(_("请输入电话的后四位"), "info")
         else:
             self.show_message(_("正在查询……"), "info")
-            self._look_up(ticket.value, digits.value)
+            number, last_digits = ticket.value, digits.value
+            self.call_service(lambda: requests.by_number(number, last_digits), self._found)
 
-    @work(thread=True, exclusive=True)
-    def _look_up(self, ticket: str, digits: str) -> None:
-        try:
-            view = requests.by_number(ticket, digits)
-        except KioskError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._found, view)
-
-    def _refused(self, message: str) -> None:
-        self.show_message(message, "error")
+    def refused(self, message: str) -> None:
+        super().refused(message)
         digits = self.query_one("#lookup-digits", Input)
         digits.value = ""
         digits.focus()

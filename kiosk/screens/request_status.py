@@ -3,17 +3,14 @@ reply, dates; once closed, the holder's verdict (不满意 reopens it, visibly).
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from kiosk import labels
-from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.services import requests
-from kiosk.services.connection import release
 
 # status -> (symbol, banner class)
 STATUS_LOOK = {"received": ("●", "-info"), "in_progress": ("◐", "-info"), "closed": ("✓", "-ok")}
@@ -65,16 +62,9 @@ class RequestStatusScreen(KioskScreen):
             comment = self.query_one("#verdict-comment", Input).value
             self._judge(button.removeprefix("verdict-"), comment)
 
-    @work(thread=True, exclusive=True)
     def _judge(self, verdict: str, comment: str) -> None:
-        try:
-            view = requests.give_verdict(self.view.proof, verdict, comment)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._judged, view)
+        proof = self.view.proof
+        self.call_service(lambda: requests.give_verdict(proof, verdict, comment), self._judged)
 
     async def _judged(self, view: requests.TicketView) -> None:
         self.view = view

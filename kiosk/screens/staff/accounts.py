@@ -3,18 +3,15 @@ The services check the admin role again; this screen only saves a wasted tap."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.errors import KioskError
 from kiosk import labels
 from kiosk.i18n import _
 from kiosk.screens.staff.card import StaffCardScreen
 from kiosk.screens.staff.worker import StaffWorkScreen, fill_table, selected_key
 from kiosk.services import staff
-from kiosk.services.connection import release
 
 
 class StaffAccountsScreen(StaffWorkScreen):
@@ -70,21 +67,15 @@ class StaffAccountsScreen(StaffWorkScreen):
             self.change(staff.reset_pin, session, number, value("new-pin"), done=_("密码已重置"),
                         then=self._changed)
         else:
-            self._issue_card(session, number)
+            keys = self.app.config.keys_dir
+            self.call_service(lambda: staff.issue_card(session, number, keys),
+                              lambda payload: self._card_issued(number, payload))
 
     def _changed(self, _result) -> None:
         for field in self.query(Input):
             field.value = ""
         self.reload()
 
-    @work(thread=True, group="change")
-    def _issue_card(self, session, number: str) -> None:
-        try:
-            payload = staff.issue_card(session, number, self.app.config.keys_dir)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self.reload)
-        self.app.call_from_thread(self.app.push_screen, StaffCardScreen(number, payload))
+    def _card_issued(self, number: str, payload: str) -> None:
+        self.reload()
+        self.app.push_screen(StaffCardScreen(number, payload))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.staff.home import StaffHomeScreen
 from kiosk.services import staff
-from kiosk.services.connection import release
 from kiosk.widgets.chrome import MessageLine
 from kiosk.widgets.keypad import Keypad
 
@@ -56,20 +53,9 @@ class StaffLoginScreen(KioskScreen):
             self.query_one("#pin", Input).focus()
         else:
             self.query_one("#login-result", MessageLine).show(_("正在核对……"), "info")
-            self._log_in(number, pin)
+            self.call_service(lambda: staff.login(number, pin), self._accepted)
 
-    @work(thread=True, exclusive=True)
-    def _log_in(self, number: str, pin: str) -> None:
-        try:
-            session = staff.login(number, pin)
-        except KioskError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._accepted, session)
-
-    def _refused(self, message: str) -> None:
+    def refused(self, message: str) -> None:
         self.query_one("#login-result", MessageLine).show(message, "error")
         pin = self.query_one("#pin", Input)
         pin.value = ""

@@ -62,18 +62,7 @@ class NoticeEditorScreen(KioskScreen):
     def on_mount(self) -> None:
         self.query_one("#change-note").display = False
         if self.notice_id is not None:
-            self.load()
-
-    @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        try:
-            notice = notices.view(self.notice_id)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        self.app.call_from_thread(self._fill, notice)
+            self.call_service(lambda: notices.view(self.notice_id), self._fill)
 
     def _fill(self, notice: NoticeView) -> None:
         self.status, self.version = notice.status, notice.version

@@ -4,20 +4,17 @@ calls staff."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from kiosk import labels
-from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.printing.layout import COLUMNS
 from kiosk.printing.receipts import printer_test_page
 from kiosk.screens.receipt import ReceiptScreen
 from kiosk.screens.staff.worker import StaffWorkScreen, fill_table, selected_key
 from kiosk.services import printer_settings, printing
-from kiosk.services.connection import release
 from kiosk.widgets.chrome import MessageLine
 
 REFRESH_SECONDS = 2
@@ -117,7 +114,7 @@ class PrinterScreen(StaffWorkScreen):
         if job_id is None:
             self.show_message(_("请先在表格里选中一个打印任务"), "error")
         elif button == "view":
-            self._view(job_id)
+            self.call_service(lambda: printing.receipt_of(printing.get(job_id)), self._view)
         elif self.app.printing.spool is None and button != "cancel":
             self.show_message(_("没有连接打印机，现在不能打印"), "error")
         else:
@@ -135,14 +132,5 @@ class PrinterScreen(StaffWorkScreen):
         printer_settings.set_buzzer(self.app.staff_session, on)
         self.app.printing.ring_buzzer()
 
-    @work(thread=True, group="change")
-    def _view(self, job_id: str) -> None:
-        try:
-            receipt = printing.receipt_of(printing.get(job_id))
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        screen = ReceiptScreen(receipt, self.app.config.paper_mm, outcome=None)
-        self.app.call_from_thread(self.app.push_screen, screen)
+    def _view(self, receipt) -> None:
+        self.app.push_screen(ReceiptScreen(receipt, self.app.config.paper_mm, outcome=None))

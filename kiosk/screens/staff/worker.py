@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import work
 from textual.widgets import DataTable
 
-from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.services.connection import release
 
 
 class StaffWorkScreen(KioskScreen):
@@ -20,30 +17,22 @@ class StaffWorkScreen(KioskScreen):
     def reload(self) -> None:
         """Read the screen's data again (after a change)."""
 
-    @work(thread=True, group="load")
     def load(self, fetch: Callable, show: Callable) -> None:
         """fetch() in a worker, then show(result) on the screen."""
-        try:
-            result = fetch()
-        finally:
-            release()
-        self.app.call_from_thread(show, result)
+        self.call_service(fetch, show)
 
-    @work(thread=True, group="change")
     def change(self, action: Callable, *args, done: str | Callable[..., str],
                then: Callable | None = None, **kwargs) -> None:
         """Run a service call that changes something; say how it went (`done`, or
         done(result)), then reload (or call then(result))."""
-        try:
-            result = action(*args, **kwargs)
-        except KioskError as exc:
-            self.app.call_from_thread(self.show_message, str(exc), "error")
-            return
-        finally:
-            release()
-        message = done(result) if callable(done) else done
-        self.app.call_from_thread(self.show_message, message, "ok")
-        self.app.call_from_thread(then or (lambda _result: self.reload()), result)
+        def changed(result) -> None:
+            self.show_message(done(result) if callable(done) else done, "ok")
+            if then is None:
+                self.reload()
+            else:
+                then(result)
+
+        self.call_service(lambda: action(*args, **kwargs), changed)
 
 
 def selected_key(table: DataTable) -> str | None:
