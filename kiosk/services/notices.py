@@ -352,6 +352,14 @@ def _write_version(notice: Notice, fields: NoticeFields, session: StaffSession, 
     return NoticeVersion.get_by_id(existing.id)
 
 
+def _new_or_locked(notice_id: str | None, expected_version: int | None,
+                   at: dt.datetime) -> Notice:
+    """A new draft (not yet saved) for None, else the notice, locked for this change."""
+    if notice_id is None:
+        return Notice(hall=local_hall(), number=_next_number(), status="draft", created=at)
+    return _locked(notice_id, expected_version)
+
+
 def _apply(notice: Notice, fields: NoticeFields) -> None:
     for name in ("title", "category", "body", "pinned", "valid_from", "valid_until"):
         setattr(notice, name, getattr(fields, name))
@@ -364,12 +372,9 @@ def save_draft(session: StaffSession | None, fields: NoticeFields, notice_id: st
     fields = fields.cleaned()
     at = now()
     with write_lock():
-        if notice_id is None:
-            notice = Notice(hall=local_hall(), number=_next_number(), status="draft", created=at)
-        else:
-            notice = _locked(notice_id, expected_version)
-            if notice.status != "draft":
-                raise KioskError(_("已发布的通知不能改回草稿；要修改，请改好后直接发布"))
+        notice = _new_or_locked(notice_id, expected_version, at)
+        if notice.status != "draft":
+            raise KioskError(_("已发布的通知不能改回草稿；要修改，请改好后直接发布"))
         _apply(notice, fields)
         notice.save(force_insert=notice_id is None)
         _write_version(notice, fields, session, "", at)
@@ -392,10 +397,7 @@ def publish(session: StaffSession | None, fields: NoticeFields, notice_id: str |
         raise PersonalDataFound(findings)
     at = now()
     with write_lock():
-        if notice_id is None:
-            notice = Notice(hall=local_hall(), number=_next_number(), status="draft", created=at)
-        else:
-            notice = _locked(notice_id, expected_version)
+        notice = _new_or_locked(notice_id, expected_version, at)
         before = NoticeFields.of(notice) if notice.status == "published" else None
         if notice.status == "retracted":
             raise KioskError(_("已撤回的通知不能再修改；如需要，请发布一条新的通知"))
