@@ -106,3 +106,25 @@ def make_app(config, db):
     yield build
     # the kiosk survives unexpected errors (it goes home): a test must not miss one
     assert [error for app in built for error in app.recovered_errors] == []
+
+
+@pytest.fixture
+def quiet_environment(tmp_path, monkeypatch):
+    """No KIOSK_* settings or config file of the machine running the tests."""
+    for name in list(os.environ):
+        if name.startswith("KIOSK_") and name != "KIOSK_TEST_PG":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def hall_url(tmp_path) -> str:
+    """A freshly initialised hall in an SQLite file, closed again: for a `kiosk` process."""
+    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
+    open_database(url, create=True)
+    try:
+        setup.initialise_hall("某村党群服务中心", tmp_path / "keys")
+    finally:
+        database.close()
+    return url

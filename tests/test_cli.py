@@ -24,14 +24,7 @@ from kiosk.services.staff import LoginFailed
 KIOSK = Path(sys.executable).parent / "kiosk"
 
 
-@pytest.fixture(autouse=True)
-def quiet_environment(tmp_path, monkeypatch):
-    """No KIOSK_* settings or config file of the machine running the tests."""
-    for name in list(os.environ):
-        if name.startswith("KIOSK_") and name != "KIOSK_TEST_PG":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+pytestmark = pytest.mark.usefixtures("quiet_environment")
 
 
 @pytest.fixture

@@ -17,32 +17,11 @@ from aiohttp import WSServerHandshakeError, test_utils
 from kiosk import serve
 from kiosk.cli import main
 from kiosk.config import Config, load_config
-from kiosk.db.database import database
-from kiosk.db.session import open_database
-from kiosk.services import setup
 
 KIOSK = Path(sys.executable).parent / "kiosk"
 
 
-@pytest.fixture(autouse=True)
-def quiet_environment(tmp_path, monkeypatch):
-    """No KIOSK_* settings or config file of the machine running the tests."""
-    for name in list(os.environ):
-        if name.startswith("KIOSK_") and name != "KIOSK_TEST_PG":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-
-
-@pytest.fixture
-def hall_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
-    open_database(url, create=True)
-    try:
-        setup.initialise_hall("某村党群服务中心", tmp_path / "keys")
-    finally:
-        database.close()
-    return url
+pytestmark = pytest.mark.usefixtures("quiet_environment")
 
 
 def client_for(site: serve.KioskSite) -> test_utils.TestClient:

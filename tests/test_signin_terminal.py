@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 import signin_hall
-from test_terminal import KIOSK, Terminal, shows_home
+from test_terminal import KIOSK, shows_home, terminal  # noqa: F401 (a fixture)
 
 from kiosk.db.database import database
 from kiosk.db.models import Attendance
@@ -15,15 +15,6 @@ from kiosk.db.session import open_database
 from kiosk.services import setup
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def terminal(tmp_path):
-    term = Terminal(tmp_path)
-    try:
-        yield term
-    finally:
-        term.close()
 
 
 def test_scanned_card_signs_the_member_in(terminal, tmp_path):

@@ -9,12 +9,7 @@ import json
 import subprocess
 import sys
 
-import pytest
-
-from kiosk.db.database import database
-from kiosk.db.session import open_database
 from kiosk.lazy import LazyModule
-from kiosk.services import setup
 
 HEAVY = ("escpos", "cryptography", "openpyxl", "segno", "PIL")
 # the only service the home screen needs (the hall's name), and `connection`, which only names
@@ -47,17 +42,6 @@ deferred = sorted(name for name in {DEFERRED!r} if name in sys.modules)
 print(json.dumps({{"constructed": constructed, "home": heavy_loaded(), "screen": screen,
                   "services": services, "deferred": deferred}}))
 """
-
-
-@pytest.fixture
-def hall_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
-    open_database(url, create=True)
-    try:
-        setup.initialise_hall("某村党群服务中心", tmp_path / "keys")
-    finally:
-        database.close()
-    return url
 
 
 def test_heavy_modules_and_other_services_stay_off_the_start_up_path(hall_url):

@@ -13,9 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.db.database import database
-from kiosk.db.session import open_database
-from kiosk.services import setup
 
 pytestmark = pytest.mark.slow
 
@@ -92,15 +89,9 @@ def terminal(tmp_path):
 
 
 @pytest.fixture
-def kiosk_run(tmp_path) -> list[str]:
+def kiosk_run(hall_url) -> list[str]:
     """`kiosk run` on a freshly initialised hall."""
-    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
-    open_database(url, create=True)
-    try:
-        setup.initialise_hall("某村党群服务中心", tmp_path / "keys")
-    finally:
-        database.close()
-    return [str(KIOSK), "run", "--db", url]
+    return [str(KIOSK), "run", "--db", hall_url]
 
 
 def test_home_tiles_and_navigation_in_a_real_terminal(terminal, kiosk_run):
