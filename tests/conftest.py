@@ -91,6 +91,15 @@ def staff_accounts(db):
 
 
 @pytest.fixture
+def clerk(staff_accounts):
+    """The clerk, logged in."""
+    from kiosk.services import staff
+
+    number, _name, _role, pin = CLERK
+    return staff.login(number, pin)
+
+
+@pytest.fixture
 def make_app(config, db):
     """Build the kiosk app on the test database, with the header clock frozen."""
     from kiosk.app import KioskApp
@@ -128,3 +137,11 @@ def hall_url(tmp_path) -> str:
     finally:
         database.close()
     return url
+
+
+@pytest.fixture
+def command_line(config, monkeypatch, quiet_environment):
+    """`kiosk …` run in this process finds the test's database and data folder (through
+    KIOSK_DB and KIOSK_DATA_DIR), and no settings of the machine running the tests."""
+    monkeypatch.setenv("KIOSK_DB", config.db_url)
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(config.data_dir))

@@ -5,7 +5,6 @@ receipt printer; reissue and revoke; trusting another hall's key."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 import signin_hall
@@ -21,14 +20,8 @@ QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
 
 @pytest.fixture
-def hall(db, config, monkeypatch):
+def hall(db, config, command_line):
     """The sign-in hall, found by the command line through KIOSK_DB and KIOSK_DATA_DIR."""
-    for name in list(os.environ):
-        if name.startswith("KIOSK_") and name != "KIOSK_TEST_PG":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(config.data_dir / "xdg"))
-    monkeypatch.setenv("KIOSK_DB", config.db_url)
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(config.data_dir))
     built = signin_hall.build(config.keys_dir)
     database.close()
     return built

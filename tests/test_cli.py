@@ -28,12 +28,10 @@ pytestmark = pytest.mark.usefixtures("quiet_environment")
 
 
 @pytest.fixture
-def hall(db, config, monkeypatch):
+def hall(db, config, command_line):
     """A filled hall; the command line finds it through KIOSK_DB and KIOSK_DATA_DIR."""
     fill_every_table()
     database.close()
-    monkeypatch.setenv("KIOSK_DB", config.db_url)
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(config.data_dir))
     return config
 
 

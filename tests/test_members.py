@@ -11,7 +11,7 @@ from signin_hall import NOW
 
 from kiosk.db.models import AuditEntry, Dues, FlowRecord, Member, MemberStageChange
 from kiosk.errors import KioskError
-from kiosk.services import dues, events, members, my_record, signin, staff
+from kiosk.services import dues, events, members, my_record, signin
 from kiosk.services.members import MemberDetails
 
 ID_NUMBER = "11010519491231002X"  # a well-formed example
@@ -20,12 +20,6 @@ ID_NUMBER = "11010519491231002X"  # a well-formed example
 @pytest.fixture
 def hall(db, config):
     return signin_hall.build(config.keys_dir)
-
-
-@pytest.fixture
-def clerk(db):
-    staff.add_staff(None, "8002", "李秀英", "staff", "135790")
-    return staff.login("8002", "135790")
 
 
 def last_actions(n: int) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from escpos_decoder import decode
@@ -15,14 +14,8 @@ from kiosk.db.models import PrintJob
 
 
 @pytest.fixture
-def hall(db, config, monkeypatch):
+def hall(db, config, command_line):
     """A hall the command line finds through KIOSK_DB and KIOSK_DATA_DIR, and no printer."""
-    for name in list(os.environ):
-        if name.startswith("KIOSK_") and name != "KIOSK_TEST_PG":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(config.data_dir / "xdg"))
-    monkeypatch.setenv("KIOSK_DB", config.db_url)
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(config.data_dir))
     database.close()
     return config
 

@@ -16,18 +16,12 @@ from kiosk.db.database import release
 from kiosk.db.models import Attendance, AuditEntry, Member, ScanLog
 from kiosk.errors import KioskError
 from kiosk.scan import CardPayload, DoubleReads
-from kiosk.services import cards, events, signin, staff
+from kiosk.services import cards, events, signin
 
 
 @pytest.fixture
 def hall(db, config):
     return signin_hall.build(config.keys_dir)
-
-
-@pytest.fixture
-def clerk(db):
-    staff.add_staff(None, "8002", "李秀英", "staff", "135790")
-    return staff.login("8002", "135790")
 
 
 def scan_results() -> list[str]:
