@@ -10,7 +10,7 @@ import stat
 import pytest
 from sample_hall import MEMBER, fill_every_table
 from test_backup import dump, restore
-from test_cli import assert_one_line_error, hall, kiosk, listing, quiet_environment  # noqa: F401
+from test_cli import assert_one_line_error, hall, kiosk, listing  # noqa: F401 (hall: a fixture)
 
 from kiosk.cli import PASSPHRASE_ENV
 from kiosk.db.models import AuditEntry, Branch
@@ -22,6 +22,8 @@ from kiosk.services.hall import local_hall
 PASSPHRASE = "山下村 备份 2026"
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 CHUNK = 4096  # small chunks, so that the sample hall's backup has several
+
+pytestmark = pytest.mark.usefixtures("quiet_environment")
 
 
 @pytest.fixture(autouse=True)

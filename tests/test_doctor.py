@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from fake_printer import FakePrinter, free_port
-from test_cli import KIOSK, hall, kiosk, quiet_environment  # noqa: F401
+from test_cli import KIOSK, hall, kiosk  # noqa: F401 (hall: a fixture)
 
 from kiosk.db.models import AuditEntry
 from kiosk.db.session import open_database
@@ -19,6 +19,8 @@ from kiosk.services.doctor import check_scan
 
 # The checks work alike on both engines: test_a_healthy_hall covers PostgreSQL.
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+pytestmark = pytest.mark.usefixtures("quiet_environment")
 
 
 def lines(out: str) -> dict[str, str]:

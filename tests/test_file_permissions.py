@@ -10,9 +10,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_cli import kiosk, quiet_environment  # noqa: F401
+from test_cli import kiosk
 
 from kiosk.db.database import database
+
+pytestmark = pytest.mark.usefixtures("quiet_environment")
 
 
 @pytest.fixture
